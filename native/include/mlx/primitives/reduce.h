@@ -1,0 +1,8 @@
+// Primitives of the reduce family.
+#pragma once
+
+#include "mlx/primitives.h"
+
+namespace mlx::core {
+
+} // namespace mlx::core

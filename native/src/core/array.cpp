@@ -1,0 +1,220 @@
+#include "mlx/array.h"
+
+#include <sstream>
+
+#include "mlx/primitives.h"
+#include "mlx/transforms.h"
+
+namespace mlx::core {
+
+namespace {
+
+size_t shape_size(const Shape& shape, const char* op) {
+  size_t n = 1;
+  for (auto d : shape) {
+    if (d < 0) {
+      std::ostringstream msg;
+      msg << "[" << op << "] Shape dimensions must be non-negative, got " << d << ".";
+      throw std::invalid_argument(msg.str());
+    }
+    n *= static_cast<size_t>(d);
+  }
+  return n;
+}
+
+Strides row_major_strides(const Shape& shape) {
+  Strides s(shape.size(), 1);
+  for (int i = static_cast<int>(shape.size()) - 2; i >= 0; --i) {
+    s[i] = s[i + 1] * std::max<int64_t>(shape[i + 1], 1);
+  }
+  return s;
+}
+
+} // namespace
+
+array::ArrayDesc::ArrayDesc(Shape shape_, Dtype dtype_)
+    : shape(std::move(shape_)), size(shape_size(shape, "array")), dtype(dtype_) {
+  strides = row_major_strides(shape);
+}
+
+array::ArrayDesc::~ArrayDesc() = default;
+
+Node::~Node() {
+  // Collect the nodes that only this chain keeps alive and release them one
+  // at a time, so destruction depth stays constant however long the chain.
+  std::vector<std::shared_ptr<Node>> pending;
+  auto harvest = [&pending](std::vector<array>& ins) {
+    for (auto& in : ins) {
+      auto& d = in.desc_;
+      if (d && d.use_count() == 1 && d->node && d->node.use_count() == 1) {
+        pending.push_back(std::move(d->node));
+      }
+    }
+    ins.clear();
+  };
+  harvest(inputs);
+  while (!pending.empty()) {
+    auto n = std::move(pending.back());
+    pending.pop_back();
+    harvest(n->inputs);
+  }
+}
+
+array::array(allocator::Buffer data, Shape shape, Dtype dtype, Deleter deleter)
+    : desc_(std::make_shared<ArrayDesc>(std::move(shape), dtype)) {
+  set_data(data, std::move(deleter));
+  set_status(Status::available);
+}
+
+array::array(Shape shape, Dtype dtype, std::shared_ptr<Primitive> primitive,
+             std::vector<array> inputs)
+    : desc_(std::make_shared<ArrayDesc>(std::move(shape), dtype)) {
+  auto node = std::make_shared<Node>();
+  node->primitive = std::move(primitive);
+  node->inputs = std::move(inputs);
+  node->outputs.push_back(desc_);
+  node->output_shapes.push_back(desc_->shape);
+  node->output_dtypes.push_back(dtype);
+  desc_->node = std::move(node);
+}
+
+std::vector<array> array::make_arrays(std::vector<Shape> shapes,
+                                      const std::vector<Dtype>& dtypes,
+                                      const std::shared_ptr<Primitive>& primitive,
+                                      const std::vector<array>& inputs) {
+  auto node = std::make_shared<Node>();
+  node->primitive = primitive;
+  node->inputs = inputs;
+  std::vector<array> outs;
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    auto d = std::make_shared<ArrayDesc>(shapes[i], dtypes[i]);
+    d->node = node;
+    d->position = static_cast<uint32_t>(i);
+    node->outputs.push_back(d);
+    node->output_shapes.push_back(shapes[i]);
+    node->output_dtypes.push_back(dtypes[i]);
+    outs.push_back(array(std::move(d)));
+  }
+  return outs;
+}
+
+int array::shape(int dim) const {
+  int n = static_cast<int>(ndim());
+  int d = dim < 0 ? dim + n : dim;
+  if (d < 0 || d >= n) {
+    std::ostringstream msg;
+    msg << "[array::shape] Axis " << dim << " is out of bounds for array with " << n
+        << " dimensions.";
+    throw std::invalid_argument(msg.str());
+  }
+  return desc_->shape[d];
+}
+
+int64_t array::strides(int dim) const {
+  int n = static_cast<int>(ndim());
+  int d = dim < 0 ? dim + n : dim;
+  if (d < 0 || d >= n) {
+    std::ostringstream msg;
+    msg << "[array::strides] Axis " << dim << " is out of bounds for array with " << n
+        << " dimensions.";
+    throw std::invalid_argument(msg.str());
+  }
+  return desc_->strides[d];
+}
+
+void array::eval() {
+  if (!is_available()) {
+    mlx::core::eval({*this});
+  }
+}
+
+Primitive& array::primitive() const { return *desc_->node->primitive; }
+std::shared_ptr<Primitive> array::primitive_ptr() const {
+  return desc_->node ? desc_->node->primitive : nullptr;
+}
+
+std::vector<array>& array::inputs() {
+  static thread_local std::vector<array> empty;
+  return desc_->node ? desc_->node->inputs : (empty.clear(), empty);
+}
+const std::vector<array>& array::inputs() const {
+  static const std::vector<array> empty;
+  return desc_->node ? desc_->node->inputs : empty;
+}
+
+std::vector<array> Node::output_arrays() const {
+  std::vector<array> outs;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (auto d = outputs[i].lock()) {
+      outs.push_back(array(std::move(d)));
+    } else {
+      // The user dropped this output; the primitive still writes one.
+      auto d2 = std::make_shared<array::ArrayDesc>(output_shapes[i], output_dtypes[i]);
+      d2->position = static_cast<uint32_t>(i);
+      outs.push_back(array(std::move(d2)));
+    }
+  }
+  return outs;
+}
+
+void Node::mark_scheduled(const std::shared_ptr<Event>& event) const {
+  for (auto& w : outputs) {
+    if (auto d = w.lock()) {
+      d->event = event;
+      d->status.store(array::Status::scheduled, std::memory_order_release);
+    }
+  }
+}
+
+std::vector<array> array::outputs() const {
+  if (!desc_->node) return {*this};
+  return desc_->node->output_arrays();
+}
+
+std::vector<array> array::siblings() const {
+  auto outs = outputs();
+  std::vector<array> sibs;
+  for (auto& o : outs) {
+    if (o.id() != id()) sibs.push_back(o);
+  }
+  return sibs;
+}
+
+void array::detach() { desc_->node.reset(); }
+
+void array::set_data(allocator::Buffer buffer, Deleter d) {
+  desc_->data = std::make_shared<Data>(buffer, std::move(d));
+  desc_->data_ptr = buffer.raw_ptr();
+  desc_->data_size = size();
+  desc_->flags.contiguous = true;
+  desc_->flags.row_contiguous = true;
+  size_t non_unit = 0;
+  for (auto s : shape()) non_unit += (s > 1);
+  desc_->flags.col_contiguous = size() <= 1 || non_unit <= 1;
+  desc_->strides = row_major_strides(shape());
+}
+
+void array::set_data(allocator::Buffer buffer, size_t data_size, Strides strides,
+                     Flags flags, Deleter d) {
+  desc_->data = std::make_shared<Data>(buffer, std::move(d));
+  desc_->data_ptr = buffer.raw_ptr();
+  desc_->data_size = data_size;
+  desc_->strides = std::move(strides);
+  desc_->flags = flags;
+}
+
+void array::copy_shared_buffer(const array& other, const Strides& strides, Flags flags,
+                               size_t data_size, int64_t offset) {
+  desc_->data = other.desc_->data;
+  desc_->strides = strides;
+  desc_->flags = flags;
+  desc_->data_size = data_size;
+  desc_->data_ptr = static_cast<char*>(other.desc_->data_ptr) +
+                    offset * static_cast<int64_t>(other.itemsize());
+}
+
+void array::copy_shared_buffer(const array& other) {
+  copy_shared_buffer(other, other.strides(), other.flags(), other.data_size());
+}
+
+} // namespace mlx::core

@@ -1,0 +1,128 @@
+// eval: a graph is walked once, iteratively, into a topological list of nodes;
+// consecutive nodes of one stream go to that stream's worker as one task.
+#include "mlx/transforms.h"
+
+#include <mutex>
+#include <sstream>
+#include <unordered_set>
+
+#include "mlx/event.h"
+#include "mlx/primitives.h"
+#include "scheduler.h"
+
+namespace mlx::core {
+
+namespace {
+
+std::mutex& schedule_mutex() {
+  static std::mutex mu;
+  return mu;
+}
+
+std::vector<std::shared_ptr<Node>> topological_order(const std::vector<array>& outputs) {
+  std::vector<std::shared_ptr<Node>> order;
+  std::unordered_set<const Node*> visited;
+  std::vector<std::pair<std::shared_ptr<Node>, size_t>> stack;
+  auto visit = [&](const array& a) {
+    if (a.status() == array::Status::unscheduled && a.node() &&
+        visited.insert(a.node().get()).second) {
+      stack.emplace_back(a.node(), 0);
+    }
+  };
+  for (auto& out : outputs) {
+    visit(out);
+    while (!stack.empty()) {
+      auto& top = stack.back();
+      if (top.second < top.first->inputs.size()) {
+        const array& in = top.first->inputs[top.second++];
+        visit(in); // may reallocate `stack`: `top` is not used after this
+      } else {
+        order.push_back(std::move(top.first));
+        stack.pop_back();
+      }
+    }
+  }
+  return order;
+}
+
+struct Scheduled {
+  std::shared_ptr<Node> node;
+  std::shared_ptr<Event> event;
+};
+
+void run_node(Scheduled& item) {
+  auto& node = *item.node;
+  std::exception_ptr error;
+  std::vector<array> outs;
+  try {
+    for (auto& in : node.inputs) {
+      if (!in.is_available()) {
+        if (!in.event()) throw std::logic_error("[eval] An input was never scheduled.");
+        in.event()->wait(); // rethrows an upstream failure
+      }
+    }
+    outs = node.output_arrays();
+    auto& prim = *node.primitive;
+    if (prim.device() == Device::cpu) {
+      prim.eval_cpu(node.inputs, outs);
+    } else {
+      prim.eval_gpu(node.inputs, outs);
+    }
+    for (auto& o : outs) o.set_status(array::Status::available);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  // Evaluated arrays drop their graph (tracers keep it for transforms).
+  for (auto& o : outs) {
+    if (!o.is_tracer()) o.detach();
+  }
+  item.event->signal(error);
+  item.node.reset();
+}
+
+void wait_all(const std::vector<array>& outputs) {
+  for (auto& out : outputs) {
+    if (!out.is_available()) {
+      auto e = out.event();
+      if (!e) throw std::logic_error("[eval] Array was not scheduled.");
+      e->wait();
+    }
+  }
+}
+
+} // namespace
+
+void async_eval(std::vector<array> outputs) {
+  std::lock_guard<std::mutex> lk(schedule_mutex());
+  auto order = topological_order(outputs);
+  std::vector<Scheduled> run;
+  int run_stream = -1;
+  auto flush = [&] {
+    if (run.empty()) return;
+    auto& w = scheduler::worker(run.front().node->primitive->stream());
+    w.enqueue([items = std::move(run)]() mutable {
+      for (auto& item : items) run_node(item);
+    });
+    run.clear();
+  };
+  for (auto& node : order) {
+    auto event = std::make_shared<Event>();
+    node->mark_scheduled(event);
+    int s = node->primitive->stream().index;
+    if (s != run_stream) {
+      flush();
+      run_stream = s;
+    }
+    run.push_back({node, event});
+  }
+  flush();
+}
+
+void eval(std::vector<array> outputs) {
+  async_eval(outputs);
+  wait_all(outputs);
+}
+
+void wait_for(const std::vector<array>& outputs) { wait_all(outputs); }
+
+} // namespace mlx::core

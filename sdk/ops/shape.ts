@@ -1,0 +1,2 @@
+// Ops of the shape family (see ../array.ts for how families add methods).
+export {};

@@ -1,5 +1,7 @@
 #include "mlx/backend/common/utils.h"
 
+#include <cstdlib>
+
 namespace mlx::core {
 
 std::tuple<Shape, std::vector<Strides>> collapse_contiguous_dims(
@@ -25,6 +27,41 @@ std::tuple<Shape, std::vector<Strides>> collapse_contiguous_dims(
     for (auto& s : out_strides) s.push_back(0);
   }
   return {out_shape, out_strides};
+}
+
+std::pair<array::Flags, size_t> view_flags(const Shape& shape, const Strides& strides) {
+  size_t size = 1;
+  for (auto d : shape) size *= d;
+  array::Flags f{};
+  if (size == 0) {
+    f.contiguous = f.row_contiguous = f.col_contiguous = true;
+    return {f, 0};
+  }
+  size_t span = 1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    span += static_cast<size_t>(shape[i] - 1) * static_cast<size_t>(std::llabs(strides[i]));
+  }
+  // Compare with dense strides, ignoring size-1 dims (their stride is free).
+  bool row = true, col = true;
+  int64_t expect = 1;
+  for (int i = static_cast<int>(shape.size()) - 1; i >= 0; --i) {
+    if (shape[i] == 1) continue;
+    row = row && strides[i] == expect;
+    expect *= shape[i];
+  }
+  expect = 1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == 1) continue;
+    col = col && strides[i] == expect;
+    expect *= shape[i];
+  }
+  f.row_contiguous = row;
+  f.col_contiguous = col;
+  // Dense in some order: positive strides, no gaps, no overlaps.
+  bool positive = true;
+  for (size_t i = 0; i < shape.size(); ++i) positive = positive && (shape[i] == 1 || strides[i] > 0);
+  f.contiguous = row || col || (positive && span == size);
+  return {f, span};
 }
 
 ContiguousIterator::ContiguousIterator(const Shape& shape, const Strides& strides, int dims)

@@ -32,6 +32,11 @@ inline Strides make_contiguous_strides(const Shape& shape) {
   return s;
 }
 
+/** Layout flags and reachable data size of a view with these strides:
+ * row/col contiguity, and `contiguous` when the elements fill a gap-free block.
+ * data_size is the span 1 + sum((shape_i - 1) * |stride_i|) (0 when empty). */
+std::pair<array::Flags, size_t> view_flags(const Shape& shape, const Strides& strides);
+
 /** Merges adjacent dimensions that are contiguous in every one of the given
  * stride sets, so strided loops run over as few, as long, dimensions as possible. */
 std::tuple<Shape, std::vector<Strides>> collapse_contiguous_dims(

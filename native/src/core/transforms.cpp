@@ -76,8 +76,12 @@ void run_node(Scheduled& item) {
   for (auto& o : outs) {
     if (!o.is_tracer()) o.detach();
   }
-  item.event->signal(error);
+  // Drop this task's references before signalling, so that memory released
+  // by the waiting thread is really free when eval returns.
+  outs.clear();
   item.node.reset();
+  auto event = std::move(item.event);
+  event->signal(error);
 }
 
 void wait_all(const std::vector<array>& outputs) {

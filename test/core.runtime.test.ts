@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import * as mx from 'mlx-ts';
+
+// A long chain of nodes built from casts (float32 <-> float64 keeps values exact).
+function castChain(n: number): mx.MxArray {
+  let x = mx.array([1.5, -2], mx.float32);
+  for (let i = 0; i < n; ++i) x = x.astype(i % 2 === 0 ? mx.float64 : mx.float32);
+  return x;
+}
+
+describe('evaluation', () => {
+  it('evaluates a 100,000-op chain without overflowing any stack', () => {
+    const x = castChain(100_000);
+    mx.eval(x);
+    expect(x.tolist()).toEqual([1.5, -2]);
+  });
+
+  it('releases an unevaluated 100,000-op chain without recursion', () => {
+    let x: mx.MxArray | undefined = castChain(100_000);
+    x.dispose();
+    x = undefined;
+    expect(x).toBeUndefined();
+  });
+
+  it('is lazy: nothing is computed until needed', () => {
+    const a = mx.full([3], 2, mx.int32);
+    expect(a.shape).toEqual([3]);
+    mx.eval(a);
+    expect(a.tolist()).toEqual([2, 2, 2]);
+  });
+
+  it('eval accepts trees of arrays', () => {
+    const t = { a: mx.zeros([2]), b: [mx.ones([1]), 3] };
+    mx.eval(t);
+    expect(t.b[0] instanceof mx.array && (t.b[0] as mx.MxArray).tolist()).toEqual([1]);
+  });
+
+  it('asyncEval resolves without blocking the event loop', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ++ticks, 1);
+    const xs: mx.MxArray[] = [];
+    for (let i = 0; i < 8; ++i) xs.push(castChain(20_000));
+    const start = Date.now();
+    await mx.asyncEval(...xs);
+    const elapsed = Date.now() - start;
+    clearInterval(timer);
+    expect(xs[7].tolist()).toEqual([1.5, -2]);
+    // The timer kept firing while the work ran (when the work took a while).
+    if (elapsed > 20) expect(ticks).toBeGreaterThan(0);
+  });
+});
+
+describe('devices and streams', () => {
+  it('has a cpu default device and stream', () => {
+    expect(mx.defaultDevice().equals(mx.cpu)).toBe(true);
+    expect(String(mx.cpu)).toBe('Device(cpu, 0)');
+    expect(String(mx.defaultStream(mx.cpu))).toBe('Stream(Device(cpu, 0), 0)');
+  });
+
+  it('runs ops on a new stream and synchronizes', () => {
+    const s = mx.newStream(mx.cpu);
+    expect(s.index).toBeGreaterThan(0);
+    const a = mx.full([4], 3, mx.float32, s);
+    mx.eval(a);
+    mx.synchronize(s);
+    expect(a.tolist()).toEqual([3, 3, 3, 3]);
+    const b = mx.stream(s, () => mx.zeros([2]));
+    expect(b.tolist()).toEqual([0, 0]);
+  });
+
+  it('reports a clear error for the gpu without a backend', () => {
+    expect(mx.isAvailable(mx.gpu)).toBe(false);
+    expect(() => mx.zeros([2], mx.float32, mx.gpu)).toThrow(
+      /\[default_stream\] Cannot use the gpu device: no GPU backend is available/,
+    );
+    expect(() => mx.setDefaultDevice(mx.gpu)).toThrow(/\[set_default_device\] Cannot use the gpu device/);
+    expect(() => mx.zeros([2], mx.float32, 'gpu' as unknown as mx.Device)).toThrow(/\[stream\] Expected a Stream or Device/);
+  });
+});
+
+describe('memory', () => {
+  it('tidy returns active memory to its baseline over 200 iterations', () => {
+    mx.eval(mx.zeros([1])); // warm up
+    const baseline = mx.getActiveMemory();
+    for (let i = 0; i < 200; ++i) {
+      mx.tidy(() => {
+        const a = mx.full([256, 256], i, mx.float32);
+        const b = a.astype(mx.float64);
+        mx.eval(b);
+      });
+    }
+    expect(mx.getActiveMemory()).toBe(baseline);
+  });
+
+  it('tidy keeps what it returns and releases the rest', () => {
+    let inner: mx.MxArray | undefined;
+    const kept = mx.tidy(() => {
+      inner = mx.zeros([2]);
+      return { out: mx.ones([2]) };
+    });
+    expect(inner!.isDisposed).toBe(true);
+    expect(kept.out.tolist()).toEqual([1, 1]);
+  });
+
+  it('async tidy releases when the promise settles', async () => {
+    let inner: mx.MxArray | undefined;
+    const out = await mx.tidy(async () => {
+      inner = mx.zeros([2]);
+      await mx.asyncEval(inner);
+      return mx.ones([3]);
+    });
+    expect(inner!.isDisposed).toBe(true);
+    expect(out.tolist()).toEqual([1, 1, 1]);
+  });
+
+  it('dispose and using release memory deterministically', () => {
+    const before = mx.getActiveMemory();
+    const a = mx.zeros([1024, 1024]);
+    mx.eval(a);
+    expect(mx.getActiveMemory()).toBeGreaterThanOrEqual(before + 4 * 1024 * 1024);
+    mx.dispose({ a });
+    expect(mx.getActiveMemory()).toBe(before);
+    expect(() => a.shape).toThrow(/\[shape\] The array was disposed/);
+    {
+      using b = mx.zeros([256]);
+      mx.eval(b);
+    }
+    expect(mx.getActiveMemory()).toBe(before);
+  });
+
+  it('tracks peak and cache memory and honours limits', () => {
+    mx.resetPeakMemory();
+    const base = mx.getActiveMemory();
+    const a = mx.zeros([512, 1024]);
+    mx.eval(a);
+    expect(mx.getPeakMemory()).toBeGreaterThanOrEqual(base + 2 * 1024 * 1024);
+    a.dispose();
+    expect(mx.getCacheMemory()).toBeGreaterThan(0);
+    mx.clearCache();
+    expect(mx.getCacheMemory()).toBe(0);
+
+    const old = mx.setMemoryLimit(mx.getActiveMemory() + 1024 * 1024);
+    try {
+      const big = mx.zeros([1024, 1024, 4]);
+      expect(() => mx.eval(big)).toThrow(/\[malloc\] Attempting to allocate 16777216 bytes which is over the memory limit/);
+      // The process survives and later work runs.
+      const small = mx.zeros([4]);
+      expect(small.tolist()).toEqual([0, 0, 0, 0]);
+    } finally {
+      mx.setMemoryLimit(old);
+    }
+    expect(() => mx.setMemoryLimit(-1)).toThrow(/\[set_memory_limit\] Expected a non-negative number of bytes/);
+    const prevCache = mx.setCacheLimit(0);
+    expect(mx.setCacheLimit(prevCache)).toBe(0);
+  });
+});
+
+describe('dtypes', () => {
+  it('promotes like MLX and answers category questions', () => {
+    expect(mx.promoteTypes(mx.uint8, mx.int8)).toBe(mx.int16);
+    expect(mx.promoteTypes(mx.uint64, mx.int32)).toBe(mx.float32);
+    expect(mx.promoteTypes(mx.float16, mx.bfloat16)).toBe(mx.float32);
+    expect(mx.promoteTypes(mx.int64, mx.float16)).toBe(mx.float16);
+    expect(mx.promoteTypes(mx.bool_, mx.uint16)).toBe(mx.uint16);
+    expect(mx.issubdtype(mx.int8, mx.integer)).toBe(true);
+    expect(mx.issubdtype(mx.uint8, mx.signedinteger)).toBe(false);
+    expect(mx.issubdtype(mx.bfloat16, mx.floating)).toBe(true);
+    expect(mx.issubdtype(mx.complex64, mx.inexact)).toBe(true);
+    expect(mx.issubdtype(mx.floating, mx.number)).toBe(true);
+    expect(mx.issubdtype(mx.float32, mx.float32)).toBe(true);
+  });
+  it('finfo and iinfo', () => {
+    expect(new mx.finfo(mx.float16).max).toBe(65504);
+    expect(new mx.finfo(mx.float32).eps).toBe(2 ** -23);
+    expect(new mx.iinfo(mx.int8).min).toBe(-128);
+    expect(new mx.iinfo(mx.uint64).max).toBe(2n ** 64n - 1n);
+    expect(() => new mx.finfo(mx.int32)).toThrow(/\[finfo\] dtype int32 is not inexact/);
+  });
+});

@@ -5,4 +5,4 @@ export * from './reduce.js';
 export * from './shape.js';
 export * from './indexing.js';
 export * from './linalg.js';
-export * from './random.js';
+export * as random from './random.js';

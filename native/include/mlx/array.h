@@ -114,8 +114,9 @@ class array {
   /** Drops the graph (primitive, inputs, siblings) keeping the data. */
   void detach();
 
-  /** Arrays in a function being transformed keep their graph through eval. */
-  bool is_tracer() const { return desc_->is_tracer; }
+  /** Arrays in a function being transformed keep their graph through eval
+   * (only while a transform is running: see detail::in_tracing). */
+  bool is_tracer() const;
   void set_tracer(bool t) { desc_->is_tracer = t; }
 
   void set_data(allocator::Buffer buffer, Deleter d = allocator::free);

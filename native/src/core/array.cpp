@@ -72,6 +72,7 @@ array::array(Shape shape, Dtype dtype, std::shared_ptr<Primitive> primitive,
   auto node = std::make_shared<Node>();
   node->primitive = std::move(primitive);
   node->inputs = std::move(inputs);
+  for (auto& in : node->inputs) desc_->is_tracer = desc_->is_tracer || in.desc_->is_tracer;
   node->outputs.push_back(desc_);
   node->output_shapes.push_back(desc_->shape);
   node->output_dtypes.push_back(dtype);
@@ -85,10 +86,13 @@ std::vector<array> array::make_arrays(std::vector<Shape> shapes,
   auto node = std::make_shared<Node>();
   node->primitive = primitive;
   node->inputs = inputs;
+  bool tracer = false;
+  for (auto& in : inputs) tracer = tracer || in.desc_->is_tracer;
   std::vector<array> outs;
   for (size_t i = 0; i < shapes.size(); ++i) {
     auto d = std::make_shared<ArrayDesc>(shapes[i], dtypes[i]);
     d->node = node;
+    d->is_tracer = tracer;
     d->position = static_cast<uint32_t>(i);
     node->outputs.push_back(d);
     node->output_shapes.push_back(shapes[i]);
@@ -181,6 +185,8 @@ std::vector<array> array::siblings() const {
 }
 
 void array::detach() { desc_->node.reset(); }
+
+bool array::is_tracer() const { return desc_->is_tracer && detail::in_tracing(); }
 
 void array::set_data(allocator::Buffer buffer, Deleter d) {
   desc_->data = std::make_shared<Data>(buffer, std::move(d));

@@ -99,6 +99,14 @@ void wait_all(const std::vector<array>& outputs) {
 void async_eval(std::vector<array> outputs) {
   std::lock_guard<std::mutex> lk(schedule_mutex());
   auto order = topological_order(outputs);
+  for (auto& node : order) {
+    if (!node->primitive) {
+      // vmap and compile trace with placeholder inputs that have no values.
+      throw std::invalid_argument(
+          "[eval] Attempting to eval an array during function transformations like compile or "
+          "vmap is not allowed.");
+    }
+  }
   std::vector<Scheduled> run;
   int run_stream = -1;
   auto flush = [&] {

@@ -147,6 +147,8 @@ Napi::Value JsArray::to_buffer(const Napi::CallbackInfo& info) {
   }
 }
 
+Napi::Function array_constructor(Napi::Env env) { return addon_data(env).array_ctor.Value(); }
+
 Napi::Value wrap(Napi::Env env, mx::array a) {
   auto obj = addon_data(env).array_ctor.New({});
   JsArray::Unwrap(obj)->hold(std::move(a));

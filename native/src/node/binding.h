@@ -46,6 +46,9 @@ class JsArray : public Napi::ObjectWrap<JsArray> {
   Napi::Env env_;
 };
 
+/** The NativeArray class of this environment (for instanceof checks). */
+Napi::Function array_constructor(Napi::Env env);
+
 /** Wraps an array in a new JS handle. */
 Napi::Value wrap(Napi::Env env, mx::array a);
 Napi::Value wrap_all(Napi::Env env, const std::vector<mx::array>& arrays);

@@ -16,3 +16,32 @@ export function treeArrays(tree: unknown, out: MxArray[] = []): MxArray[] {
   }
   return out;
 }
+
+/** Rebuilds a tree of the same structure from new leaves (in flatten order). */
+export type Rebuild = (leaves: MxArray[]) => unknown;
+
+/**
+ * The arrays of a tree and a function that rebuilds the tree with other
+ * arrays in their places (non-array leaves are kept as they are).
+ */
+export function flattenArrays(tree: unknown): [MxArray[], Rebuild] {
+  const leaves = treeArrays(tree);
+  const rebuild: Rebuild = (next) => {
+    if (next.length !== leaves.length) {
+      throw new Error(`[tree] Expected ${leaves.length} arrays to rebuild the tree, got ${next.length}.`);
+    }
+    let i = 0;
+    const build = (t: unknown): unknown => {
+      if (t instanceof MxArray) return next[i++];
+      if (Array.isArray(t)) return t.map(build);
+      if (t !== null && typeof t === 'object' && Object.getPrototypeOf(t) === Object.prototype) {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(t)) out[k] = build(v);
+        return out;
+      }
+      return t;
+    };
+    return build(tree);
+  };
+  return [leaves, rebuild];
+}

@@ -4,5 +4,7 @@ export * from './binary.js';
 export * from './reduce.js';
 export * from './shape.js';
 export * from './indexing.js';
+export * from './ranges.js';
+export * from './slicing.js';
 export * from './linalg.js';
 export * as random from './random.js';

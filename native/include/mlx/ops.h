@@ -8,6 +8,7 @@
 #include "mlx/ops/indexing.h"
 #include "mlx/ops/linalg.h"
 #include "mlx/ops/random.h"
+#include "mlx/ops/ranges.h"
 #include "mlx/ops/reduce.h"
 #include "mlx/ops/shape.h"
 #include "mlx/ops/unary.h"

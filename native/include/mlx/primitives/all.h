@@ -8,3 +8,4 @@
 #include "mlx/primitives/indexing.h"
 #include "mlx/primitives/linalg.h"
 #include "mlx/primitives/random.h"
+#include "mlx/primitives/ranges.h"

@@ -5,4 +5,43 @@
 
 namespace mlx::core {
 
+/** out[p..., i..., q...] = a[p..., idx[i...], q...] along `axis`.
+ * Inputs: (a, indices) with integral indices of any shape. Output shape:
+ * a.shape[:axis] + indices.shape + a.shape[axis+1:]. Negative indices wrap
+ * once; indices still out of range are clamped (never read out of bounds). */
+class Take : public UnaryPrimitive {
+ public:
+  Take(Stream s, int axis) : UnaryPrimitive(s), axis_(axis) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  void eval_gpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "Take"; }
+  bool is_equivalent(const Primitive& other) const override;
+  std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
+  int axis() const { return axis_; }
+
+ private:
+  int axis_;
+};
+
+/** take_along_axis: inputs (a, indices) of equal rank that broadcast against
+ * each other in every dimension but `axis` (the broadcast happens inside the
+ * kernel). Output: the broadcast shape with indices' size along `axis`. Index
+ * wrapping and clamping as in Take. */
+class GatherAxis : public UnaryPrimitive {
+ public:
+  GatherAxis(Stream s, int axis) : UnaryPrimitive(s), axis_(axis) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  void eval_gpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "GatherAxis"; }
+  bool is_equivalent(const Primitive& other) const override;
+  std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
+  int axis() const { return axis_; }
+
+ private:
+  int axis_;
+};
+
+/** The output shape of take_along_axis for these input shapes (no checks). */
+Shape take_along_axis_shape(const Shape& a, const Shape& indices, int axis);
+
 } // namespace mlx::core

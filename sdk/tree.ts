@@ -5,13 +5,20 @@ import { MxArray } from './array.js';
 /** Arrays nested in JS arrays and plain objects. */
 export type Tree = MxArray | readonly Tree[] | { readonly [key: string]: Tree } | unknown;
 
+/** Plain objects (dict-like: Object.prototype or null prototype) are tree nodes. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 /** Every array in `tree`, depth first. */
 export function treeArrays(tree: unknown, out: MxArray[] = []): MxArray[] {
   if (tree instanceof MxArray) {
     out.push(tree);
   } else if (Array.isArray(tree)) {
     for (const t of tree) treeArrays(t, out);
-  } else if (tree !== null && typeof tree === 'object' && Object.getPrototypeOf(tree) === Object.prototype) {
+  } else if (isPlainObject(tree)) {
     for (const v of Object.values(tree)) treeArrays(v, out);
   }
   return out;
@@ -34,7 +41,7 @@ export function flattenArrays(tree: unknown): [MxArray[], Rebuild] {
     const build = (t: unknown): unknown => {
       if (t instanceof MxArray) return next[i++];
       if (Array.isArray(t)) return t.map(build);
-      if (t !== null && typeof t === 'object' && Object.getPrototypeOf(t) === Object.prototype) {
+      if (isPlainObject(t)) {
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(t)) out[k] = build(v);
         return out;

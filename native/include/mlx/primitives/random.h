@@ -1,8 +1,117 @@
-// Primitives of the random family.
+// Primitives of the random family: random bits from keys, and the
+// transforms that turn bits into samples of a distribution.
 #pragma once
+
+#include <cstdint>
+#include <utility>
 
 #include "mlx/primitives.h"
 
 namespace mlx::core {
+
+namespace random {
+
+/** Threefry-2x32 with 20 rounds (Salmon et al., "Parallel random numbers: as
+ * easy as 1, 2, 3", SC 2011): a keyed bijection of a 64-bit counter. */
+inline std::pair<uint32_t, uint32_t> threefry2x32_hash(std::pair<uint32_t, uint32_t> key,
+                                                       std::pair<uint32_t, uint32_t> counter) {
+  constexpr uint32_t rot[2][4] = {{13, 15, 26, 6}, {17, 29, 16, 24}};
+  const uint32_t ks[3] = {key.first, key.second, key.first ^ key.second ^ 0x1BD11BDAu};
+  uint32_t x0 = counter.first + ks[0];
+  uint32_t x1 = counter.second + ks[1];
+  for (uint32_t i = 0; i < 5; ++i) {
+    for (uint32_t r : rot[i % 2]) {
+      x0 += x1;
+      x1 = (x1 << r) | (x1 >> (32 - r));
+      x1 ^= x0;
+    }
+    // Key injection after every 4 rounds.
+    x0 += ks[(i + 1) % 3];
+    x1 += ks[(i + 2) % 3] + i + 1;
+  }
+  return {x0, x1};
+}
+
+} // namespace random
+
+/** Random bits from keys. Input: keys of shape (..., 2) (uint32). Output:
+ * shape keys.shape[:-1] + shape, uint32/uint16/uint8 for width 4/2/1. For
+ * each key, the W = ceil(bytes / 4) output words come from counters
+ * (j, ceil(W / 2) + j), j < W / 2: the hash's first word is word j, its second
+ * word is word ceil(W / 2) + j; when W is odd, word W / 2 is the first word of
+ * counter (W / 2, 0). The bytes are the words' little-endian bytes (MLX's layout). */
+class RandomBits : public UnaryPrimitive {
+ public:
+  RandomBits(Stream s, Shape shape, int width)
+      : UnaryPrimitive(s), shape_(std::move(shape)), width_(width) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  void eval_gpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "RandomBits"; }
+  bool is_equivalent(const Primitive& other) const override;
+  std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
+  const Shape& shape() const { return shape_; }
+  int width() const { return width_; }
+
+ private:
+  Shape shape_;
+  int width_;
+};
+
+/** Uniform samples from uint32 bits: inputs (bits, low, high), low and high of
+ * the output dtype and broadcastable to bits' shape. As MLX computes it:
+ * u = min(bits / 2^32, largest value below 1 in dtype) in float32, converted to
+ * dtype; out = (high - low) * u + low in dtype arithmetic. */
+class RandomUniform : public UnaryPrimitive {
+ public:
+  explicit RandomUniform(Stream s) : UnaryPrimitive(s) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  void eval_gpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "RandomUniform"; }
+  bool is_equivalent(const Primitive&) const override { return true; }
+};
+
+/** Normal samples from uint32 bits: inputs (bits, [scale], [loc]). A uniform
+ * sample v in (-1, 1) (float32) gives sqrt(2) * erfinv(v) * scale + loc in the
+ * output dtype; for complex64, bits has a trailing dimension of 2 (real and
+ * imaginary parts, each erfinv(v)) and out = scale * z + loc. */
+class RandomNormal : public UnaryPrimitive {
+ public:
+  RandomNormal(Stream s, bool has_scale, bool has_loc)
+      : UnaryPrimitive(s), has_scale_(has_scale), has_loc_(has_loc) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  void eval_gpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "RandomNormal"; }
+  bool is_equivalent(const Primitive& other) const override;
+  bool has_scale() const { return has_scale_; }
+  bool has_loc() const { return has_loc_; }
+
+ private:
+  bool has_scale_;
+  bool has_loc_;
+};
+
+/** Integers from uint32 bits: inputs (bits, low, high) with low and high in
+ * their own dtypes. A float32 uniform sample u in [low, high) gives
+ * floor(u) in the output dtype, clamped to [low, high - 1]. */
+class RandomInt : public UnaryPrimitive {
+ public:
+  explicit RandomInt(Stream s) : UnaryPrimitive(s) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  void eval_gpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "RandomInt"; }
+  bool is_equivalent(const Primitive&) const override { return true; }
+};
+
+/** Bernoulli samples from uint32 bits: inputs (bits, p). out = bits < p * U
+ * with U the float32 just above 2^32 - 1 (so p >= 1 is always true and
+ * p <= 0 never), compared in float32 (float64 for float64 p). */
+class RandomBernoulli : public UnaryPrimitive {
+ public:
+  explicit RandomBernoulli(Stream s) : UnaryPrimitive(s) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  void eval_gpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "RandomBernoulli"; }
+  bool is_equivalent(const Primitive&) const override { return true; }
+};
 
 } // namespace mlx::core

@@ -13,3 +13,7 @@ export {
 export { type ArrayLike } from './ops/convert.js';
 export * from './ops/creation.js';
 export * from './ops/families.js';
+export {
+  grad, valueAndGrad, vjp, jvp, vmap, customFunction, checkpoint, compile, enableCompile,
+  disableCompile, type CustomFunction, type CompileOptions, type Outputs, type VmapAxes,
+} from './transforms.js';

@@ -60,6 +60,9 @@ function checkIndexArray(indices: unknown, op: string): NativeArray {
  * clamped to the nearest end (never an out-of-bounds read); a JS integer out
  * of range throws.
  *
+ * Differentiable in `a`: the gradient adds the cotangent back at the taken
+ * positions (repeated indices accumulate); the indices get zero gradients.
+ *
  * @example
  * mx.take(mx.array([[1, 2], [3, 4]]), mx.array([1, 0]), 1) // [[2, 1], [4, 3]]
  * mx.take(mx.array([[1, 2], [3, 4]]), -1)                  // array(4, dtype=int32)
@@ -81,7 +84,9 @@ export function take(
  * shape with `indices`' size along `axis`. With `axis` null/omitted `a` is
  * flattened first and `indices` must be 1-D.
  *
- * Index wrapping and clamping as in {@link take}.
+ * Index wrapping and clamping as in {@link take}. Differentiable in `a`
+ * (gradients accumulate at repeated indices and sum over the dimensions where
+ * `a` broadcast); the indices get zero gradients.
  *
  * @example
  * const a = mx.array([[10, 30, 20], [60, 40, 50]]);

@@ -209,7 +209,8 @@ export function triu(x: MxArray, k = 0, stream?: StreamOrDevice): MxArray {
  * the last axis scales by their ratio: viewing as a larger type needs the
  * last axis' byte size to be a multiple of the new item size; a 0-d array can
  * only change to a type of the same size. Shares memory when the layout
- * allows (not guaranteed: only the bytes are).
+ * allows (not guaranteed: only the bytes are). Works under `vmap`; not
+ * differentiable (as in MLX, `grad`/`vjp`/`jvp` through it throw).
  *
  * @example
  * mx.view(mx.array([1], mx.float32), mx.uint32) // array([1065353216], dtype=uint32)

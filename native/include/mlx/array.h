@@ -99,7 +99,9 @@ class array {
   /** True when the data is computed (and not waiting on a stream). */
   bool is_available() const { return status() == Status::available; }
 
-  bool has_primitive() const { return desc_->node != nullptr; }
+  /** True for an unevaluated array computed by a primitive (placeholders of
+   * vmap/compile traces have a node but no primitive). */
+  bool has_primitive() const;
   Primitive& primitive() const;
   std::shared_ptr<Primitive> primitive_ptr() const;
   std::vector<array>& inputs();
@@ -193,6 +195,8 @@ struct Node {
   // Releases long chains iteratively: a 100,000-op graph must not recurse.
   ~Node();
 };
+
+inline bool array::has_primitive() const { return desc_->node && desc_->node->primitive; }
 
 // ---- template definitions ----
 

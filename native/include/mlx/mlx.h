@@ -3,6 +3,7 @@
 
 #include "mlx/allocator.h"
 #include "mlx/array.h"
+#include "mlx/compile.h"
 #include "mlx/device.h"
 #include "mlx/dtype.h"
 #include "mlx/ops.h"

@@ -3,6 +3,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "mlx/transforms.h"
+
 namespace mlx::core {
 
 std::string shape_to_string(const Shape& s) {
@@ -34,6 +36,68 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
     }
   }
   return out;
+}
+
+// MLX's printing of an array (evaluates it): array([1, 2], dtype=int32) style,
+// summarising dimensions longer than 6. The SDK formats in TypeScript; this is
+// for C++ users and extensions.
+namespace {
+void print_rec(std::ostream& os, const array& a, int64_t offset, int dim) {
+  int n = a.shape(dim);
+  bool last = dim == static_cast<int>(a.ndim()) - 1;
+  os << "[";
+  for (int i = 0; i < n; ++i) {
+    if (i > 0) os << (last ? ", " : ",\n") << (last ? "" : std::string(7 + dim, ' '));
+    if (i == 3 && n > 6) {
+      os << "...";
+      i = n - 4;
+      continue;
+    }
+    int64_t off = offset + i * a.strides()[dim];
+    if (last) {
+      dispatch_all_types(a.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        T v = a.data<T>()[off];
+        if constexpr (std::is_same_v<T, bool>) {
+          os << (v ? "true" : "false");
+        } else if constexpr (std::is_same_v<T, complex64_t>) {
+          os << v.real() << (v.imag() >= 0 ? "+" : "-") << std::abs(v.imag()) << "j";
+        } else if constexpr (std::is_integral_v<T>) {
+          os << static_cast<int64_t>(v);
+        } else {
+          os << static_cast<double>(static_cast<float>(v));
+        }
+      });
+    } else {
+      print_rec(os, a, off, dim + 1);
+    }
+  }
+  os << "]";
+}
+} // namespace
+
+std::ostream& operator<<(std::ostream& os, const array& arr) {
+  array a = arr;
+  a.eval();
+  os << "array(";
+  if (a.ndim() == 0) {
+    dispatch_all_types(a.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      T v = a.data<T>()[0];
+      if constexpr (std::is_same_v<T, bool>) {
+        os << (v ? "true" : "false");
+      } else if constexpr (std::is_same_v<T, complex64_t>) {
+        os << v.real() << (v.imag() >= 0 ? "+" : "-") << std::abs(v.imag()) << "j";
+      } else if constexpr (std::is_integral_v<T>) {
+        os << static_cast<int64_t>(v);
+      } else {
+        os << static_cast<double>(static_cast<float>(v));
+      }
+    });
+  } else {
+    print_rec(os, a, 0, 0);
+  }
+  return os << ", dtype=" << a.dtype() << ")";
 }
 
 int normalize_axis(int axis, int ndim, const char* op) {

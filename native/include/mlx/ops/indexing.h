@@ -34,4 +34,12 @@ array take_along_axis(const array& a, const array& indices, int axis, StreamOrDe
 /** take_along_axis over the flattened `a` (indices must be 1-D). */
 array take_along_axis(const array& a, const array& indices, StreamOrDevice s = {});
 
+/** `a` with `values` added at `indices` along `axis` (MLX's scatter_add_axis,
+ * the adjoint of take_along_axis): indices has a's number of dimensions;
+ * a, indices and values broadcast against each other in every dimension but
+ * `axis`, indices and values also along it; values are cast to a's dtype.
+ * Duplicate indices accumulate. The result has a's broadcast shape. */
+array scatter_add_axis(const array& a, const array& indices, const array& values, int axis,
+                       StreamOrDevice s = {});
+
 } // namespace mlx::core

@@ -12,6 +12,18 @@ namespace mlx::core {
 /** The broadcast shape of the inputs (the output shape of every primitive here). */
 Shape binary_output_shape(const std::vector<array>& inputs);
 
+// The transformation rules every primitive here defines. The vjp rules sum the
+// cotangent back to each input's shape (the inputs broadcast inside the op);
+// the vmap rules line up the mapped axes of all inputs at one position.
+#define MLX_BINARY_TRANSFORMS                                                                  \
+  std::vector<array> vjp(const std::vector<array>& primals,                                    \
+                         const std::vector<array>& cotangents, const std::vector<int>& argnums, \
+                         const std::vector<array>& outputs) override;                          \
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents, \
+                         const std::vector<int>& argnums) override;                            \
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,       \
+                                                       const std::vector<int>& axes) override;
+
 #define MLX_BINARY_PRIMITIVE(NAME)                                                 \
   class NAME : public UnaryPrimitive {                                             \
    public:                                                                         \
@@ -25,6 +37,7 @@ Shape binary_output_shape(const std::vector<array>& inputs);
     std::vector<Shape> output_shapes(const std::vector<array>& inputs) override {  \
       return {binary_output_shape(inputs)};                                        \
     }                                                                              \
+    MLX_BINARY_TRANSFORMS                                                          \
   };
 
 MLX_BINARY_PRIMITIVE(Add)
@@ -64,6 +77,7 @@ class Equal : public UnaryPrimitive {
     return {binary_output_shape(inputs)};
   }
   bool equal_nan() const { return equal_nan_; }
+  MLX_BINARY_TRANSFORMS
 
  private:
   bool equal_nan_;
@@ -81,6 +95,7 @@ class BitwiseBinary : public UnaryPrimitive {
     return {binary_output_shape(inputs)};
   }
   Op op() const { return op_; }
+  MLX_BINARY_TRANSFORMS
 
  private:
   Op op_;
@@ -100,6 +115,7 @@ class DivMod : public Primitive {
     auto s = binary_output_shape(inputs);
     return {s, s};
   }
+  MLX_BINARY_TRANSFORMS
 };
 
 /** Elementwise closeness (bool); with `reduce`, whether all elements are close (0-d bool). */
@@ -116,6 +132,7 @@ class IsClose : public UnaryPrimitive {
   double atol() const { return atol_; }
   bool equal_nan() const { return equal_nan_; }
   bool reduce() const { return reduce_; }
+  MLX_BINARY_TRANSFORMS
 
  private:
   double rtol_;
@@ -134,6 +151,7 @@ class ArrayEqual : public UnaryPrimitive {
   bool is_equivalent(const Primitive& other) const override;
   std::vector<Shape> output_shapes(const std::vector<array>&) override { return {Shape{}}; }
   bool equal_nan() const { return equal_nan_; }
+  MLX_BINARY_TRANSFORMS
 
  private:
   bool equal_nan_;

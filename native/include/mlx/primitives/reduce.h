@@ -5,11 +5,24 @@
 // row-major layout is the same either way, so the kernels never need a reshape.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "mlx/primitives.h"
 
 namespace mlx::core {
+
+// The transformation rules every primitive of this family overrides.
+#define MLX_REDUCE_TRANSFORMS                                                          \
+  std::vector<array> vjp(const std::vector<array>& primals,                            \
+                         const std::vector<array>& cotangents,                         \
+                         const std::vector<int>& argnums,                              \
+                         const std::vector<array>& outputs) override;                  \
+  std::vector<array> jvp(const std::vector<array>& primals,                            \
+                         const std::vector<array>& tangents,                           \
+                         const std::vector<int>& argnums) override;                    \
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs, \
+                                                       const std::vector<int>& axes) override;
 
 /** Base of the reductions over a set of axes. */
 class AxesReduction : public UnaryPrimitive {
@@ -44,6 +57,7 @@ class Reduce : public AxesReduction {
   const char* name() const override;
   bool is_equivalent(const Primitive& other) const override;
   ReduceType reduce_type() const { return type_; }
+  MLX_REDUCE_TRANSFORMS
 
  private:
   ReduceType type_;
@@ -58,6 +72,7 @@ class Mean : public AxesReduction {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "Mean"; }
   bool is_equivalent(const Primitive& other) const override;
+  MLX_REDUCE_TRANSFORMS
 };
 
 /** var (or std, when `is_std`) over axes: two passes, the mean then the sum of
@@ -72,6 +87,7 @@ class Var : public AxesReduction {
   bool is_equivalent(const Primitive& other) const override;
   int ddof() const { return ddof_; }
   bool is_std() const { return is_std_; }
+  MLX_REDUCE_TRANSFORMS
 
  private:
   int ddof_;
@@ -88,6 +104,7 @@ class LogSumExp : public AxesReduction {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "LogSumExp"; }
   bool is_equivalent(const Primitive& other) const override;
+  MLX_REDUCE_TRANSFORMS
 };
 
 /** argmin / argmax (uint32) along one axis, or over the row-major flattened
@@ -107,11 +124,14 @@ class ArgReduce : public UnaryPrimitive {
   /** The reduced axis; -1 for the flattened array. */
   int axis() const { return axis_; }
   bool keepdims() const { return keepdims_; }
+  MLX_REDUCE_TRANSFORMS
 
  private:
   ReduceType type_;
   int axis_;
   bool keepdims_;
 };
+
+#undef MLX_REDUCE_TRANSFORMS
 
 } // namespace mlx::core

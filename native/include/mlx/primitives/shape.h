@@ -13,7 +13,17 @@ class AsStrided : public UnaryPrimitive {
   void eval_cpu(const std::vector<array>& inputs, array& out) override;
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "AsStrided"; }
+  const Shape& shape() const { return shape_; }
+  const Strides& strides() const { return strides_; }
+  int64_t offset() const { return offset_; }
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
 
  private:
   Shape shape_;
@@ -30,6 +40,13 @@ class Reshape : public UnaryPrimitive {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "Reshape"; }
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
   /** The target shape as given (may hold one -1). */
   const Shape& shape() const { return shape_; }
@@ -49,6 +66,13 @@ class Flatten : public UnaryPrimitive {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "Flatten"; }
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
   int start_axis() const { return start_axis_; }
   int end_axis() const { return end_axis_; }
@@ -68,6 +92,13 @@ class Unflatten : public UnaryPrimitive {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "Unflatten"; }
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
   int axis() const { return axis_; }
   const Shape& shape() const { return shape_; }
@@ -86,6 +117,13 @@ class Transpose : public UnaryPrimitive {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "Transpose"; }
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
   const std::vector<int>& axes() const { return axes_; }
 
@@ -101,6 +139,13 @@ class Broadcast : public UnaryPrimitive {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "Broadcast"; }
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
   const Shape& shape() const { return shape_; }
 
@@ -116,6 +161,13 @@ class Squeeze : public UnaryPrimitive {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "Squeeze"; }
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
   const std::vector<int>& axes() const { return axes_; }
   static Shape output_shape(const array& input, const std::vector<int>& axes);
@@ -132,6 +184,13 @@ class ExpandDims : public UnaryPrimitive {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "ExpandDims"; }
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
   const std::vector<int>& axes() const { return axes_; }
   static Shape output_shape(const array& input, const std::vector<int>& axes);
@@ -140,8 +199,9 @@ class ExpandDims : public UnaryPrimitive {
   std::vector<int> axes_;
 };
 
-/** A strided view; start indices are normalized (in range), stop indices as
- * given, strides nonzero. */
+/** A strided view. Start indices are normalized, stop indices canonical (the
+ * exclusive end the view reaches: slicing again with the same parameters
+ * gives the same view), strides nonzero (1 on axes of length 1). */
 class Slice : public UnaryPrimitive {
  public:
   Slice(Stream s, Shape start_indices, Shape end_indices, Shape strides)
@@ -153,6 +213,13 @@ class Slice : public UnaryPrimitive {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "Slice"; }
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   const Shape& start_indices() const { return start_indices_; }
   const Shape& end_indices() const { return end_indices_; }
   const Shape& strides() const { return strides_; }
@@ -173,6 +240,13 @@ class DynamicSlice : public UnaryPrimitive {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "DynamicSlice"; }
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   std::vector<Shape> output_shapes(const std::vector<array>&) override { return {slice_size_}; }
   const std::vector<int>& axes() const { return axes_; }
   const Shape& slice_size() const { return slice_size_; }
@@ -190,7 +264,15 @@ class Split : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   void eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   const char* name() const override { return "Split"; }
+  std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   const Shape& indices() const { return indices_; }
   int axis() const { return axis_; }
 
@@ -207,11 +289,91 @@ class Concatenate : public UnaryPrimitive {
   void eval_gpu(const std::vector<array>& inputs, array& out) override;
   const char* name() const override { return "Concatenate"; }
   bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
   std::vector<Shape> output_shapes(const std::vector<array>& inputs) override;
   int axis() const { return axis_; }
 
  private:
   int axis_;
 };
+
+/** The adjoint of AsStrided: zeros of `target_shape` with each input element
+ * (the input has shape `shape`) added at the position that
+ * as_strided(target, shape, strides, offset) reads it from. Overlapping
+ * positions accumulate. Used for the vjp of AsStrided and Slice. */
+class AsStridedAdd : public UnaryPrimitive {
+ public:
+  AsStridedAdd(Stream s, Shape target_shape, Shape shape, Strides strides, int64_t offset)
+      : UnaryPrimitive(s),
+        target_shape_(std::move(target_shape)),
+        shape_(std::move(shape)),
+        strides_(std::move(strides)),
+        offset_(offset) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  void eval_gpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "AsStridedAdd"; }
+  bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
+  const Shape& target_shape() const { return target_shape_; }
+  const Shape& shape() const { return shape_; }
+  const Strides& strides() const { return strides_; }
+  int64_t offset() const { return offset_; }
+
+ private:
+  Shape target_shape_;
+  Shape shape_;
+  Strides strides_;
+  int64_t offset_;
+};
+
+/** The first input with the block at the start positions held by the third
+ * input (along `axes`, 0 along the others) replaced by the second input; starts
+ * are clamped as DynamicSlice clamps them. Used for the vjp of DynamicSlice. */
+class DynamicSliceUpdate : public UnaryPrimitive {
+ public:
+  DynamicSliceUpdate(Stream s, std::vector<int> axes) : UnaryPrimitive(s), axes_(std::move(axes)) {}
+  void eval_cpu(const std::vector<array>& inputs, array& out) override;
+  void eval_gpu(const std::vector<array>& inputs, array& out) override;
+  const char* name() const override { return "DynamicSliceUpdate"; }
+  bool is_equivalent(const Primitive& other) const override;
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                         const std::vector<int>& argnums,
+                         const std::vector<array>& outputs) override;
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                         const std::vector<int>& argnums) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
+  std::vector<Shape> output_shapes(const std::vector<array>& inputs) override {
+    return {inputs[0].shape()};
+  }
+  const std::vector<int>& axes() const { return axes_; }
+
+ private:
+  std::vector<int> axes_;
+};
+
+namespace detail {
+/** Builds an AsStridedAdd node: zeros of `target_shape` (dtype of `values`)
+ * plus `values` scattered through the strided view (shape of `values`,
+ * `strides`, `offset`). */
+array as_strided_add(const array& values, Shape target_shape, Strides strides, int64_t offset,
+                     Stream s);
+/** Builds a DynamicSliceUpdate node (update has src's rank, each dimension at
+ * most src's; `axes` normalized, one per element of `start`). */
+array dynamic_slice_update(const array& src, const array& update, const array& start,
+                           std::vector<int> axes, Stream s);
+} // namespace detail
 
 } // namespace mlx::core

@@ -1,9 +1,12 @@
-// CPU gathers (take, take_along_axis). Elements are moved by their byte width
-// (1, 2, 4 or 8 bytes), so one instantiation per width serves every dtype.
+// CPU gathers (take, take_along_axis) and the scatter-add that differentiates
+// them. Gathered elements are moved by their byte width (1, 2, 4 or 8 bytes),
+// so one instantiation per width serves every dtype; the scatter-add adds, so
+// it has one small row function per dtype.
 // Indices: a negative index wraps once (i + n); what is still outside [0, n)
 // is clamped, so no index ever reads outside the input.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "mlx/backend/common/utils.h"
 #include "mlx/backend/cpu/copy.h"
@@ -162,6 +165,35 @@ GatherAxisFn gather_axis_fn_for(size_t width) {
   }
 }
 
+// ---- ScatterAddAxis ----
+
+// One row of the innermost dimension: out[clamp(idx[k]) * ax + k * os] += upd[k].
+using ScatterRowFn = void (*)(char* out, const char* upd, const char* idx, int64_t len,
+                              int64_t os, int64_t us, int64_t is, int64_t ax, int64_t n);
+
+template <typename T, typename I>
+void scatter_add_row(char* o, const char* u, const char* x, int64_t len, int64_t os, int64_t us,
+                     int64_t is, int64_t ax, int64_t n) {
+  T* out = reinterpret_cast<T*>(o);
+  const T* upd = reinterpret_cast<const T*>(u);
+  const I* idx = reinterpret_cast<const I*>(x);
+  for (int64_t k = 0; k < len; ++k) {
+    T& d = out[clamp_index(static_cast<int64_t>(idx[k * is]), n) * ax + k * os];
+    if constexpr (std::is_same_v<T, bool>) {
+      d = d || upd[k * us];
+    } else {
+      d = static_cast<T>(d + upd[k * us]);
+    }
+  }
+}
+
+template <typename I>
+ScatterRowFn scatter_row_fn(Dtype t) {
+  return dispatch_all_types(t, [](auto tag) -> ScatterRowFn {
+    return scatter_add_row<decltype(tag), I>;
+  });
+}
+
 } // namespace
 
 void Take::eval_cpu(const std::vector<array>& inputs, array& out) {
@@ -234,6 +266,114 @@ void GatherAxis::eval_cpu(const std::vector<array>& inputs, array& out) {
   size_t rows = out.size() / inner;
   size_t min_rows = std::max<size_t>(1, kMinPerThread / inner);
   cpu::parallel_for(rows, min_rows, [&](size_t b, size_t e) { fn(g, b, e); });
+}
+
+void ScatterAddAxis::eval_cpu(const std::vector<array>& inputs, array& out) {
+  const auto& src = inputs[0];
+  const auto& upd = inputs[2];
+  // out = src (any layout) in a fresh row-contiguous buffer, then the adds.
+  copy_cpu(src, out, CopyType::General);
+  if (upd.size() == 0 || out.size() == 0) return;
+
+  array idx = inputs[1];
+  if (idx.dtype() != int32 && idx.dtype() != int64) idx = indices_as_int64(idx);
+
+  // Strides over the updates' shape for out (0 along the axis, which the
+  // index supplies, and along src's size-1 dims, which accumulate), the
+  // updates and the (broadcast) indices.
+  const int nd = static_cast<int>(upd.ndim());
+  Strides os(nd), us(nd), is(nd);
+  for (int d = 0; d < nd; ++d) {
+    os[d] = (d == axis_ || src.shape(d) == 1) ? 0 : out.strides()[d];
+    us[d] = upd.strides()[d];
+    is[d] = idx.shape(d) == 1 ? 0 : idx.strides()[d];
+  }
+  // "Disjoint" dimensions are those whose positions write different output
+  // elements; the axis and the accumulating dims are not. Threads split only
+  // disjoint dimensions, so no two threads add to the same element.
+  //  - the row (the innermost loop, one call of the row function) is the
+  //    last dimension when it is disjoint (split into blocks across threads:
+  //    the gradient of an embedding, out[idx[k], :] += upd[k, :]), else the
+  //    last non-disjoint one;
+  //  - the other disjoint dims are the outer loop (split across threads);
+  //  - the other non-disjoint dims are walked inside, by one thread.
+  auto disjoint = [&](int d) { return d != axis_ && os[d] != 0; };
+  const bool row_outer = disjoint(nd - 1) && upd.shape(nd - 1) > 1;
+  Shape outer_shape, inner_shape;
+  Strides outer[3], inner[3];
+  for (int d = 0; d < (row_outer ? nd - 1 : nd); ++d) {
+    bool dj = disjoint(d);
+    (dj ? outer_shape : inner_shape).push_back(upd.shape(d));
+    Strides* g = dj ? outer : inner;
+    g[0].push_back(os[d]);
+    g[1].push_back(us[d]);
+    g[2].push_back(is[d]);
+  }
+  auto [oshape, ost] = collapse_contiguous_dims(outer_shape, {outer[0], outer[1], outer[2]});
+  auto [ishape, ist] = collapse_contiguous_dims(inner_shape, {inner[0], inner[1], inner[2]});
+  int64_t len, ros, rus, ris;
+  int walk_dims; // inner dims walked around the row
+  if (row_outer) {
+    len = upd.shape(nd - 1);
+    ros = os[nd - 1];
+    rus = us[nd - 1];
+    ris = is[nd - 1];
+    walk_dims = static_cast<int>(ishape.size());
+  } else {
+    len = ishape.back();
+    ros = ist[0].back();
+    rus = ist[1].back();
+    ris = ist[2].back();
+    walk_dims = static_cast<int>(ishape.size()) - 1;
+  }
+  size_t walk_size = 1, outer_size = 1;
+  for (int d = 0; d < walk_dims; ++d) walk_size *= ishape[d];
+  for (auto d : oshape) outer_size *= d;
+
+  ScatterRowFn fn = idx.dtype() == int32 ? scatter_row_fn<int32_t>(out.dtype())
+                                         : scatter_row_fn<int64_t>(out.dtype());
+  const size_t w = out.itemsize();
+  char* dst = out.data<char>();
+  const char* u = upd.data<char>();
+  const char* x = idx.data<char>();
+  const size_t xw = idx.itemsize();
+  const int64_t ax = out.strides()[axis_];
+  const int64_t n = src.shape(axis_);
+  const int ond = static_cast<int>(oshape.size());
+
+  // Tasks: (outer position, block of the row); blocks only for a disjoint row.
+  const int64_t blk = row_outer ? std::min<int64_t>(len, 1024) : len;
+  const size_t nblk = static_cast<size_t>((len + blk - 1) / blk);
+  const size_t tasks = outer_size * nblk;
+  const size_t task_work = std::max<size_t>(1, walk_size * static_cast<size_t>(blk));
+  size_t min_tasks = std::max<size_t>(1, kMinPerThread / task_work);
+  cpu::parallel_for(tasks, min_tasks, [&](size_t b, size_t e) {
+    ContiguousIterator o_it(oshape, ost[0], ond), u_it(oshape, ost[1], ond),
+        x_it(oshape, ost[2], ond);
+    size_t o = b / nblk;
+    o_it.seek(o);
+    u_it.seek(o);
+    x_it.seek(o);
+    for (size_t t = b; t < e; ++t) {
+      if (t / nblk != o) {
+        o = t / nblk;
+        o_it.step();
+        u_it.step();
+        x_it.step();
+      }
+      int64_t c0 = static_cast<int64_t>(t % nblk) * blk;
+      int64_t c1 = std::min(len, c0 + blk);
+      ContiguousIterator oi(ishape, ist[0], walk_dims), ui(ishape, ist[1], walk_dims),
+          xi(ishape, ist[2], walk_dims);
+      for (size_t q = 0; q < walk_size; ++q) {
+        fn(dst + (o_it.loc + oi.loc + c0 * ros) * w, u + (u_it.loc + ui.loc + c0 * rus) * w,
+           x + (x_it.loc + xi.loc + c0 * ris) * xw, c1 - c0, ros, rus, ris, ax, n);
+        oi.step();
+        ui.step();
+        xi.step();
+      }
+    }
+  });
 }
 
 } // namespace mlx::core

@@ -2,11 +2,14 @@
 // the input's buffer with new strides and offset; only Concatenate, and a
 // Reshape whose input layout cannot be re-viewed, copy.
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <optional>
 
 #include "mlx/backend/common/utils.h"
 #include "mlx/backend/cpu/copy.h"
 #include "mlx/primitives/shape.h"
+#include "parallel.h"
 
 namespace mlx::core {
 
@@ -153,38 +156,139 @@ void Slice::eval_cpu(const std::vector<array>& inputs, array& out) {
   share_view(in, out, st, offset);
 }
 
+namespace {
+
+// The start position of entry i of `start` (an integer array of up to one
+// dimension), clamped to [0, max(hi, 0)].
+int64_t read_start(const array& start, size_t i, int64_t hi) {
+  const char* p = start.data<char>() +
+                  (start.ndim() ? static_cast<int64_t>(i) * start.strides()[0] : 0) *
+                      static_cast<int64_t>(start.itemsize());
+  int64_t v = 0;
+  switch (start.dtype()) {
+    case Dtype::Val::int8: v = *reinterpret_cast<const int8_t*>(p); break;
+    case Dtype::Val::int16: v = *reinterpret_cast<const int16_t*>(p); break;
+    case Dtype::Val::int32: v = *reinterpret_cast<const int32_t*>(p); break;
+    case Dtype::Val::int64: v = *reinterpret_cast<const int64_t*>(p); break;
+    case Dtype::Val::uint8: v = *reinterpret_cast<const uint8_t*>(p); break;
+    case Dtype::Val::uint16: v = *reinterpret_cast<const uint16_t*>(p); break;
+    case Dtype::Val::uint32: v = *reinterpret_cast<const uint32_t*>(p); break;
+    case Dtype::Val::uint64: {
+      uint64_t u = *reinterpret_cast<const uint64_t*>(p);
+      v = u > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(u);
+      break;
+    }
+    default: break;
+  }
+  return std::clamp<int64_t>(v, 0, std::max<int64_t>(hi, 0));
+}
+
+// Offset (in elements, through `strides`) of the block of `size` at the
+// clamped start positions along `axes`.
+int64_t block_offset(const array& in, const array& start, const std::vector<int>& axes,
+                     const Shape& size, const Strides& strides) {
+  int64_t offset = 0;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int ax = axes[i];
+    // Keep the block inside the array.
+    offset += read_start(start, i, static_cast<int64_t>(in.shape(ax)) - size[ax]) * strides[ax];
+  }
+  return offset;
+}
+
+// dst[j * os] += src[j * is] for a row of n elements.
+using AddRowFn = void (*)(const char* src, int64_t is, char* dst, int64_t os, int64_t n);
+
+template <typename T>
+void add_row(const char* s, int64_t is, char* d, int64_t os, int64_t n) {
+  auto* src = reinterpret_cast<const T*>(s);
+  auto* dst = reinterpret_cast<T*>(d);
+  if (is == 1 && os == 1) {
+    for (int64_t j = 0; j < n; ++j) dst[j] = static_cast<T>(dst[j] + src[j]);
+  } else {
+    for (int64_t j = 0; j < n; ++j) dst[j * os] = static_cast<T>(dst[j * os] + src[j * is]);
+  }
+}
+
+AddRowFn add_row_fn(Dtype dtype) {
+  return dispatch_all_types(dtype, [](auto tag) -> AddRowFn { return add_row<decltype(tag)>; });
+}
+
+} // namespace
+
 void DynamicSlice::eval_cpu(const std::vector<array>& inputs, array& out) {
   const auto& in = inputs[0];
-  const auto& start = inputs[1];
-  int64_t offset = 0;
-  for (size_t i = 0; i < axes_.size(); ++i) {
-    // The op checked that `start` holds integers.
-    const char* p = start.data<char>() +
-                    (start.ndim() ? static_cast<int64_t>(i) * start.strides()[0] : 0) *
-                        static_cast<int64_t>(start.itemsize());
-    int64_t v = 0;
-    switch (start.dtype()) {
-      case Dtype::Val::int8: v = *reinterpret_cast<const int8_t*>(p); break;
-      case Dtype::Val::int16: v = *reinterpret_cast<const int16_t*>(p); break;
-      case Dtype::Val::int32: v = *reinterpret_cast<const int32_t*>(p); break;
-      case Dtype::Val::int64: v = *reinterpret_cast<const int64_t*>(p); break;
-      case Dtype::Val::uint8: v = *reinterpret_cast<const uint8_t*>(p); break;
-      case Dtype::Val::uint16: v = *reinterpret_cast<const uint16_t*>(p); break;
-      case Dtype::Val::uint32: v = *reinterpret_cast<const uint32_t*>(p); break;
-      case Dtype::Val::uint64: {
-        uint64_t u = *reinterpret_cast<const uint64_t*>(p);
-        v = u > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(u);
-        break;
-      }
-      default: break;
-    }
-    int ax = axes_[i];
-    // Keep the block inside the array.
-    int64_t hi = static_cast<int64_t>(in.shape(ax)) - slice_size_[ax];
-    v = std::clamp<int64_t>(v, 0, std::max<int64_t>(hi, 0));
-    offset += v * in.strides()[ax];
+  // The op checked that `start` holds integers.
+  share_view(in, out, in.strides(), block_offset(in, inputs[1], axes_, slice_size_, in.strides()));
+}
+
+void DynamicSliceUpdate::eval_cpu(const std::vector<array>& inputs, array& out) {
+  const auto& src = inputs[0];
+  const auto& upd = inputs[1];
+  // A copy of the source (dense layouts kept), then the block overwritten.
+  copy_cpu(src, out, src.flags().contiguous && src.data_size() == src.size() ? CopyType::Vector
+                                                                            : CopyType::General);
+  if (upd.size() == 0) return;
+  int64_t offset = block_offset(src, inputs[2], axes_, upd.shape(), out.strides());
+  copy_cpu_inplace(upd, out, upd.shape(), upd.strides(), out.strides(), 0, offset);
+}
+
+// True when the strided positions of (shape, strides) are all distinct:
+// sorted by stride, each stride clears the span of the smaller ones.
+bool disjoint_positions(const Shape& shape, const Strides& strides) {
+  std::vector<std::pair<int64_t, int64_t>> dims; // (|stride|, size)
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] > 1) dims.emplace_back(std::llabs(strides[i]), shape[i]);
   }
-  share_view(in, out, in.strides(), offset);
+  std::sort(dims.begin(), dims.end());
+  int64_t span = 0; // the largest offset reached by the smaller dims
+  for (auto [st, n] : dims) {
+    if (st <= span) return false;
+    span += (n - 1) * st;
+  }
+  return true;
+}
+
+void AsStridedAdd::eval_cpu(const std::vector<array>& inputs, array& out) {
+  const auto& in = inputs[0];
+  out.set_data(allocator::malloc(std::max<size_t>(out.nbytes(), 1)));
+  if (out.nbytes() > 0) std::memset(out.data<char>(), 0, out.nbytes()); // zero in every dtype
+  if (in.size() == 0) return;
+  auto [shape, st] = collapse_contiguous_dims(in.shape(), {in.strides(), strides_});
+  int nd = static_cast<int>(shape.size());
+  int64_t inner = shape.back();
+  int64_t is = st[0].back(), os = st[1].back();
+  size_t rows = in.size() / static_cast<size_t>(inner);
+  AddRowFn fn = add_row_fn(out.dtype());
+  int64_t item = static_cast<int64_t>(out.itemsize());
+  const char* src = in.data<char>();
+  char* dst = out.data<char>() + offset_ * item;
+  auto run = [&](size_t b, size_t e) {
+    ContiguousIterator iit(shape, st[0], nd - 1);
+    ContiguousIterator oit(shape, st[1], nd - 1);
+    iit.seek(static_cast<int64_t>(b));
+    oit.seek(static_cast<int64_t>(b));
+    for (size_t r = b; r < e; ++r) {
+      fn(src + iit.loc * item, is, dst + oit.loc * item, os, inner);
+      iit.step();
+      oit.step();
+    }
+  };
+  if (!disjoint_positions(shape_, strides_)) {
+    // Overlapping positions (e.g. a zero stride) accumulate: stay serial.
+    run(0, rows);
+    return;
+  }
+  if (rows == 1) {
+    // One long row: split it.
+    cpu::parallel_for(static_cast<size_t>(inner), size_t{1} << 16, [&](size_t b, size_t e) {
+      int64_t j = static_cast<int64_t>(b);
+      fn(src + j * is * item, is, dst + j * os * item, os, static_cast<int64_t>(e - b));
+    });
+    return;
+  }
+  size_t min_rows = std::max<size_t>(1, (size_t{1} << 16) / static_cast<size_t>(inner));
+  cpu::parallel_for(rows, min_rows, run);
 }
 
 void Split::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {

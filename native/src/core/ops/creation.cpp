@@ -37,7 +37,8 @@ array full(Shape shape, array vals, Dtype dtype, StreamOrDevice s) {
     throw std::invalid_argument(msg.str());
   }
   auto stream = to_stream(s);
-  return array(std::move(shape), dtype, std::make_shared<Full>(stream),
+  auto out_shape = shape;
+  return array(std::move(out_shape), dtype, std::make_shared<Full>(stream, std::move(shape)),
                {astype(std::move(vals), dtype, stream)});
 }
 

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "mlx/ops/creation.h"
 #include "mlx/ops/shape.h"
 #include "mlx/primitives/indexing.h"
 
@@ -18,10 +19,11 @@ void check_indices(const array& indices, const char* op) {
   }
 }
 
-// The row-major elements of `a` as a 1-D array (a view when `a` is row-contiguous).
+// The row-major elements of `a` as a 1-D array (a view when `a` is
+// row-contiguous). A reshape, so gradients flow back through a reshape.
 array flatten_all(const array& a, StreamOrDevice s) {
   if (a.ndim() == 1) return a;
-  return as_strided(a, {static_cast<int32_t>(a.size())}, {1}, 0, s);
+  return reshape(a, {static_cast<int32_t>(a.size())}, s);
 }
 
 } // namespace
@@ -131,6 +133,74 @@ array take_along_axis(const array& a, const array& indices, StreamOrDevice s) {
     throw std::invalid_argument(msg.str());
   }
   return take_along_axis(flatten_all(a, s), indices, 0, s);
+}
+
+array scatter_add_axis(const array& a, const array& indices, const array& values, int axis,
+                       StreamOrDevice s) {
+  int ndim = static_cast<int>(a.ndim());
+  int ax = normalize_axis(axis, ndim, "scatter_add_axis");
+  check_indices(indices, "scatter_add_axis");
+  if (static_cast<int>(indices.ndim()) != ndim) {
+    std::ostringstream msg;
+    msg << "[scatter_add_axis] Indices of dimension " << indices.ndim()
+        << " does not match array of dimension " << ndim << ".";
+    throw std::invalid_argument(msg.str());
+  }
+  array upd = values.dtype() == a.dtype() ? values : astype(values, a.dtype(), s);
+  // Leading singleton dimensions beyond a's rank are dropped (values of
+  // shape (1, ..., 1, *u) act as u).
+  if (static_cast<int>(upd.ndim()) > ndim) {
+    int extra = static_cast<int>(upd.ndim()) - ndim;
+    for (int d = 0; d < extra; ++d) {
+      if (upd.shape(d) != 1) {
+        std::ostringstream msg;
+        msg << "[scatter_add_axis] Values of shape " << shape_to_string(values.shape())
+            << " cannot be broadcast to indices of shape " << shape_to_string(indices.shape())
+            << ".";
+        throw std::invalid_argument(msg.str());
+      }
+    }
+    upd = reshape(upd, Shape(upd.shape().begin() + extra, upd.shape().end()), s);
+  }
+  Shape iu;
+  try {
+    iu = broadcast_shapes(indices.shape(), upd.shape());
+  } catch (const std::invalid_argument&) {
+    std::ostringstream msg;
+    msg << "[scatter_add_axis] Values of shape " << shape_to_string(values.shape())
+        << " cannot be broadcast to indices of shape " << shape_to_string(indices.shape())
+        << ".";
+    throw std::invalid_argument(msg.str());
+  }
+  // Every dimension but `axis` broadcasts between a and (indices, values).
+  Shape src_shape = a.shape(), upd_shape = iu;
+  for (int d = 0; d < ndim; ++d) {
+    if (d == ax) continue;
+    int x = a.shape(d), y = iu[d];
+    if (x != y && x != 1 && y != 1) {
+      std::ostringstream msg;
+      msg << "[scatter_add_axis] Indices of shape " << shape_to_string(indices.shape())
+          << " and values of shape " << shape_to_string(values.shape())
+          << " cannot be broadcast with the array of shape " << shape_to_string(a.shape())
+          << " outside axis " << ax << " (dimension " << d << ": " << y << " vs " << x << ").";
+      throw std::invalid_argument(msg.str());
+    }
+    src_shape[d] = upd_shape[d] = std::max(x, y);
+    if (x == 0 || y == 0) src_shape[d] = upd_shape[d] = 0;
+  }
+  size_t upd_size = 1;
+  for (auto d : upd_shape) upd_size *= d;
+  if (a.shape(ax) == 0 && upd_size != 0) {
+    std::ostringstream msg;
+    msg << "[scatter_add_axis] Cannot scatter into an empty axis: axis " << axis
+        << " of the array of shape " << shape_to_string(a.shape()) << " has size 0.";
+    throw std::invalid_argument(msg.str());
+  }
+  array src = src_shape == a.shape() ? a : broadcast_to(a, src_shape, s);
+  if (upd.shape() != upd_shape) upd = broadcast_to(upd, upd_shape, s);
+  auto dtype = a.dtype();
+  return array(std::move(src_shape), dtype, std::make_shared<ScatterAddAxis>(to_stream(s), ax),
+               {src, indices, upd});
 }
 
 } // namespace mlx::core

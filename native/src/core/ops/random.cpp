@@ -220,7 +220,7 @@ array normal(const Shape& shape, Dtype dtype, const std::optional<array>& loc,
   if (loc) inputs.push_back(astype(*loc, dtype, stream));
   auto out_shape = shape;
   return array(std::move(out_shape), dtype,
-               std::make_shared<RandomNormal>(stream, scale.has_value(), loc.has_value()),
+               std::make_shared<RandomNormal>(stream, dtype, scale.has_value(), loc.has_value()),
                std::move(inputs));
 }
 
@@ -234,7 +234,7 @@ array randint(const array& low, const array& high, const Shape& shape, Dtype dty
   auto stream = to_stream(s);
   auto k = key_or_next(key, "randint");
   auto out_shape = shape;
-  return array(std::move(out_shape), dtype, std::make_shared<RandomInt>(stream),
+  return array(std::move(out_shape), dtype, std::make_shared<RandomInt>(stream, dtype),
                {bits_node(shape, 4, std::move(k), stream), low, high});
 }
 

@@ -69,7 +69,7 @@ array linspace(double start, double stop, int num, bool endpoint, Dtype dtype,
     msg << "[linspace] The number of samples must be non-negative, got " << num << ".";
     throw std::invalid_argument(msg.str());
   }
-  return array(Shape{num}, dtype, std::make_shared<Linspace>(to_stream(s), start, stop, endpoint),
+  return array(Shape{num}, dtype, std::make_shared<Linspace>(to_stream(s), start, stop, num, endpoint),
                std::vector<array>{});
 }
 
@@ -88,7 +88,7 @@ void check_dims(int n, int m, const char* op) {
 
 array eye(int n, int m, int k, Dtype dtype, StreamOrDevice s) {
   check_dims(n, m, "eye");
-  return array(Shape{n, m}, dtype, std::make_shared<Eye>(to_stream(s), k, false),
+  return array(Shape{n, m}, dtype, std::make_shared<Eye>(to_stream(s), n, m, k, false),
                std::vector<array>{});
 }
 array eye(int n, Dtype dtype, StreamOrDevice s) { return eye(n, n, 0, dtype, s); }
@@ -104,7 +104,7 @@ array identity(int n, StreamOrDevice s) { return identity(n, float32, s); }
 
 array tri(int n, int m, int k, Dtype dtype, StreamOrDevice s) {
   check_dims(n, m, "tri");
-  return array(Shape{n, m}, dtype, std::make_shared<Eye>(to_stream(s), k, true),
+  return array(Shape{n, m}, dtype, std::make_shared<Eye>(to_stream(s), n, m, k, true),
                std::vector<array>{});
 }
 array tri(int n, Dtype dtype, StreamOrDevice s) { return tri(n, n, 0, dtype, s); }

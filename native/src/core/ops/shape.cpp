@@ -223,8 +223,11 @@ array expand_dims(const array& a, int axis, StreamOrDevice s) {
 namespace {
 
 // Python's slice rules per axis: normalizes `start` into range, computes the
-// output shape; returns whether any stride is negative. Stop stays as given.
-bool normalize_slice(const Shape& shape, Shape& start, const Shape& stop, Shape& strides,
+// output shape; returns whether any stride is negative. `stop` becomes the
+// canonical exclusive end of the view (so that slicing with the normalized
+// parameters again, as the transforms do, gives the same view); axes of
+// length 0 become 0:0:1 and axes of length 1 get stride 1.
+bool normalize_slice(const Shape& shape, Shape& start, Shape& stop, Shape& strides,
                      Shape& out_shape) {
   bool neg = false;
   out_shape.assign(shape.size(), 0);
@@ -246,9 +249,23 @@ bool normalize_slice(const Shape& shape, Shape& start, const Shape& stop, Shape&
       if (ed < st) ed = st;
       len = (ed - st + step - 1) / step;
     }
-    start[i] = static_cast<int32_t>(st);
     out_shape[i] = static_cast<int32_t>(len);
-    if (len == 1) strides[i] = 1; // an unused stride
+    if (len == 0) {
+      st = 0;
+      ed = 0;
+      step = 1;
+    } else if (len == 1) {
+      ed = st + 1;
+      step = 1; // an unused stride
+    } else if (step > 0) {
+      ed = std::min(st + len * step, n);
+    } else {
+      ed = st + len * step;
+      if (ed < 0) ed = -n - 1; // runs through index 0
+    }
+    start[i] = static_cast<int32_t>(st);
+    stop[i] = static_cast<int32_t>(ed);
+    strides[i] = static_cast<int32_t>(step);
   }
   return neg;
 }

@@ -37,6 +37,13 @@ const x = mx.random.uniform(0, 1, [2, 3], mx.float32, mx.random.key(0));
 console.log('uniform =', x);
 console.log('exp(x) =', mx.exp(x));
 
+// Function transformations: gradients compose.
+const x0 = mx.array(0.5, mx.float32);
+console.log('sin(0.5) =', mx.sin(x0).item());
+console.log("sin'(0.5) =", (mx.grad(mx.sin)(x0) as mx.MxArray).item(), ' cos(0.5) =', Math.cos(0.5));
+console.log("sin''(0.5) =", (mx.grad(mx.grad(mx.sin) as typeof mx.sin)(x0) as mx.MxArray).item());
+console.log('per-row sums via vmap =', mx.vmap((r: mx.MxArray) => mx.sum(r))(m));
+
 // Release native memory deterministically.
 const kept = mx.tidy(() => {
   const tmp = mx.ones([1024, 1024]);

@@ -206,6 +206,12 @@ describe('compile', () => {
     close(cfn(f32([0, 1, 2])), [2, 2 * Math.E, 2 * Math.exp(2)]);
     expect(traces).toBe(1);
   });
+  it('composes with vmap in both orders', () => {
+    const fn = (x: mx.MxArray) => mx.sum(mx.multiply(x, x));
+    const m = mx.array([[1, 2], [3, 4]], mx.float32);
+    close(mx.vmap(mx.compile(fn))(m) as mx.MxArray, [5, 25]);
+    close(mx.compile(mx.vmap(fn) as (x: mx.MxArray) => mx.MxArray)(m), [5, 25]);
+  });
   it('composes with grad in both orders, and can be disabled', () => {
     const fn = (x: mx.MxArray) => mx.sum(mx.multiply(mx.sin(x), x));
     const x = f32([0.2, 0.9]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as mx from 'mlx-ts';
+import { checkVmapMulti as checkVmap, dotArrays as dot, expectCloseRel as expectClose, fromValues, isFloat, lcgHelpers, list, prod as count, values } from './helpers/gradcheck.js';
 
 // Transformation rules of the binary family (elementwise two-input ops, where,
 // divmod, isclose/allclose/arrayEqual): gradients against central differences
@@ -9,26 +10,7 @@ import * as mx from 'mlx-ts';
 
 type Op = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
 
-// A fixed pseudo-random stream (independent of mx.random).
-let state = 4242;
-function rnd(): number {
-  state = (state * 1103515245 + 12345) % 2147483648;
-  return (state / 2147483648) * 2 - 1;
-}
-
-function fromValues(values: number[], shape: number[], dtype: mx.Dtype = mx.float64): mx.MxArray {
-  const a = mx.reshape(mx.array(Float64Array.from(values)), shape);
-  return dtype === mx.float64 ? a : a.astype(dtype);
-}
-
-function count(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-/** Uniform in (-1, 1). */
-function randn(shape: number[], dtype: mx.Dtype = mx.float64): mx.MxArray {
-  return fromValues(Array.from({ length: count(shape) }, rnd), shape, dtype);
-}
+const { rnd, randn, strided } = lcgHelpers(4242);
 
 /** Magnitudes in [0.5, 1.5), random signs (away from 0: safe divisors). */
 function away(shape: number[], dtype: mx.Dtype = mx.float64): mx.MxArray {
@@ -54,39 +36,6 @@ function ints(shape: number[], lim = 4, dtype: mx.Dtype = mx.int32): mx.MxArray 
 
 function bools(shape: number[]): mx.MxArray {
   return fromValues(Array.from({ length: count(shape) }, () => (rnd() > 0 ? 1 : 0)), shape, mx.bool_);
-}
-
-/** A transposed (non-contiguous) array of the given shape made by `make`. */
-function strided(shape: number[], make: (s: number[]) => mx.MxArray = randn): mx.MxArray {
-  return mx.transpose(make(shape.slice().reverse()));
-}
-
-function values(x: mx.MxArray): number[] {
-  return Array.from(x.astype(mx.float64).toTypedArray() as Float64Array);
-}
-
-function list(y: mx.MxArray | mx.MxArray[]): mx.MxArray[] {
-  return Array.isArray(y) ? y : [y];
-}
-
-function dot(a: mx.MxArray, b: mx.MxArray): number {
-  expect(a.shape).toEqual(b.shape);
-  const x = values(a);
-  const y = values(b);
-  return x.reduce((s, v, i) => s + v * y[i], 0);
-}
-
-function isFloat(x: mx.MxArray): boolean {
-  return [mx.float64, mx.float32, mx.float16, mx.bfloat16].includes(x.dtype);
-}
-
-function expectClose(got: number[], want: number[], rtol: number, atol = rtol): void {
-  expect(got.length).toBe(want.length);
-  got.forEach((g, i) => {
-    if (!(Math.abs(g - want[i]) <= atol + rtol * Math.abs(want[i]))) {
-      throw new Error(`element ${i}: got ${g}, expected ${want[i]}\ngot:  ${got}\nwant: ${want}`);
-    }
-  });
 }
 
 /**
@@ -160,31 +109,6 @@ function two(f: (a: mx.MxArray, b: mx.MxArray) => mx.MxArray): Op {
 function checkAll(op: Op, inputs: mx.MxArray[]): void {
   checkGrad(op, inputs);
   checkVjpJvp(op, inputs);
-}
-
-/** Item b of x along axis. */
-function itemAt(x: mx.MxArray, axis: number, b: number): mx.MxArray {
-  return x.index(...new Array<string>(axis).fill(':'), b);
-}
-
-/** mx.vmap(op, inAxes, outAxis) equals op applied to each item, stacked on outAxis. */
-function checkVmap(op: Op, inputs: mx.MxArray[], inAxes: (number | null)[], outAxis = 0): void {
-  const mapped = inputs.findIndex((_, i) => inAxes[i] !== null);
-  const n = inputs[mapped].shape[inAxes[mapped] as number];
-  const got = list(mx.vmap(op, inAxes, outAxis)(...inputs) as mx.MxArray | mx.MxArray[]);
-  const items = Array.from({ length: n }, (_, b) =>
-    list(op(...inputs.map((x, i) => (inAxes[i] === null ? x : itemAt(x, inAxes[i] as number, b))))),
-  );
-  expect(got.length).toBe(items[0].length);
-  got.forEach((g, j) => {
-    const want = mx.stack(
-      items.map((it) => it[j]),
-      outAxis,
-    );
-    expect(g.shape).toEqual(want.shape);
-    expect(g.dtype).toEqual(want.dtype);
-    expect(g.tolist()).toEqual(want.tolist());
-  });
 }
 
 /**

@@ -1,30 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as mx from 'mlx-ts';
+import { fromValues, lcgHelpers, values } from './helpers/gradcheck.js';
 
 // Transformation rules of the creation primitives: AsType (astype), Copy
 // (mx.array of an array) and Full (mx.full of an array value).
 
 type Op = (...xs: mx.MxArray[]) => mx.MxArray;
 
-let state = 777;
-function rnd(): number {
-  state = (state * 1103515245 + 12345) % 2147483648;
-  return (state / 2147483648) * 2 - 1;
-}
-
-function fromValues(values: number[], shape: number[], dtype: mx.Dtype = mx.float64): mx.MxArray {
-  const a = mx.reshape(mx.array(Float64Array.from(values)), shape);
-  return dtype === mx.float64 ? a : a.astype(dtype);
-}
-
-function randn(shape: number[], dtype: mx.Dtype = mx.float64): mx.MxArray {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return fromValues(Array.from({ length: n }, rnd), shape, dtype);
-}
-
-function values(x: mx.MxArray): number[] {
-  return Array.from(x.astype(mx.float64).toTypedArray() as Float64Array);
-}
+const { randn } = lcgHelpers(777);
 
 function expectClose(got: number[], want: number[], rtol: number): void {
   expect(got.length).toBe(want.length);

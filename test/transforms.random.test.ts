@@ -11,49 +11,15 @@
 //   same underlying sample.
 import { describe, expect, it } from 'vitest';
 import * as mx from 'mlx-ts';
+import { dotRaw as dot, expectCloseTol as expectClose, fromValuesIn as fromValues, rawValues as values, uniformValues } from './helpers/gradcheck.js';
 
 type Fn = (...xs: mx.MxArray[]) => mx.MxArray;
 
 // ---- helpers ----
 
-/** Deterministic values in [-1, 1) from a seed (an LCG: independent of mx.random). */
-function uniformValues(n: number, seed: number): number[] {
-  let s = (seed * 2654435761) >>> 0;
-  return Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-}
-
-function fromValues(vals: number[], shape: number[], dtype: mx.Dtype = mx.float64): mx.MxArray {
-  return mx.reshape(mx.array(Float64Array.from(vals), dtype), shape);
-}
-
 function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float64, offset = 0): mx.MxArray {
   const n = shape.reduce((p, d) => p * d, 1);
   return fromValues(uniformValues(n, seed).map((v) => v + offset), shape, dtype);
-}
-
-/** Row-major values as JS numbers (complex: re, im pairs; bool: 0/1). */
-function values(x: mx.MxArray): number[] {
-  return Array.from(x.toTypedArray() as Float64Array, Number);
-}
-
-function dot(a: mx.MxArray, b: mx.MxArray): number {
-  const x = values(a);
-  const y = values(b);
-  expect(x.length).toBe(y.length);
-  return x.reduce((s, v, i) => s + v * y[i], 0);
-}
-
-function expectClose(actual: number[], expected: number[], rtol: number, atol = rtol): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; ++i) {
-    const tol = atol + rtol * Math.abs(expected[i]);
-    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-      throw new Error(`element ${i}: got ${actual[i]}, expected ${expected[i]} (tolerance ${tol})`);
-    }
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as mx from 'mlx-ts';
+import { dotArrays as dot, expectCloseRel as expectClose, fromValues, itemAt, lcgHelpers, numericGrad, values } from './helpers/gradcheck.js';
 
 // Transformation rules of the reduce family (sum, prod, max, min, all, any,
 // mean, var, std, logsumexp, argmax, argmin): gradients against central
@@ -8,22 +9,7 @@ import * as mx from 'mlx-ts';
 
 type Op = (x: mx.MxArray) => mx.MxArray;
 
-// A fixed pseudo-random stream (independent of mx.random).
-let state = 4242;
-function rnd(): number {
-  state = (state * 1103515245 + 12345) % 2147483648;
-  return (state / 2147483648) * 2 - 1;
-}
-
-function fromValues(vals: number[], shape: number[], dtype: mx.Dtype = mx.float64): mx.MxArray {
-  const a = mx.reshape(mx.array(Float64Array.from(vals)), shape);
-  return dtype === mx.float64 ? a : a.astype(dtype);
-}
-
-function randn(shape: number[], dtype: mx.Dtype = mx.float64): mx.MxArray {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return fromValues(Array.from({ length: n }, rnd), shape, dtype);
-}
+const { rnd, randn, strided } = lcgHelpers(4242);
 
 /** Random values away from zero (|v| in [0.5, 1.5)), for prod. */
 function randAway(shape: number[]): mx.MxArray {
@@ -35,39 +21,6 @@ function randAway(shape: number[]): mx.MxArray {
     }),
     shape,
   );
-}
-
-function values(x: mx.MxArray): number[] {
-  return Array.from(x.astype(mx.float64).toTypedArray() as Float64Array);
-}
-
-function dot(a: mx.MxArray, b: mx.MxArray): number {
-  expect(a.shape).toEqual(b.shape);
-  const x = values(a);
-  const y = values(b);
-  return x.reduce((s, v, i) => s + v * y[i], 0);
-}
-
-function expectClose(got: number[], want: number[], rtol: number, atol = rtol): void {
-  expect(got.length).toBe(want.length);
-  got.forEach((g, i) => {
-    if (!(Math.abs(g - want[i]) <= atol + rtol * Math.abs(want[i]))) {
-      throw new Error(`element ${i}: got ${g}, expected ${want[i]}\ngot:  ${got}\nwant: ${want}`);
-    }
-  });
-}
-
-/** Central differences of the scalar function f at x (float64). */
-function numericGrad(f: (x: mx.MxArray) => number, x: mx.MxArray, eps: number): number[] {
-  const base = values(x);
-  return base.map((_, k) => {
-    const at = (d: number) => {
-      const v = base.slice();
-      v[k] += d;
-      return f(fromValues(v, x.shape));
-    };
-    return (at(eps) - at(-eps)) / (2 * eps);
-  });
 }
 
 /** mx.grad of sum(op(x) * w) (w fixed random) against central differences. */
@@ -102,11 +55,6 @@ function checkAll(op: Op, x: mx.MxArray, rtol = 1e-6): void {
   checkVjpJvp(op, x);
 }
 
-/** Item b of x along axis. */
-function itemAt(x: mx.MxArray, axis: number, b: number): mx.MxArray {
-  return x.index(...new Array<string>(axis).fill(':'), b);
-}
-
 /** mx.vmap(op, inAxis, outAxis)(x) equals op applied to each item, stacked on outAxis. */
 function checkVmap(op: Op, x: mx.MxArray, inAxis: number, outAxis = 0): void {
   const n = x.shape[inAxis];
@@ -130,11 +78,6 @@ function checkVmapAllAxes(op: Op, itemShape: number[], make: (shape: number[]) =
     shape.splice(ax, 0, 3);
     checkVmap(op, make(shape), ax);
   }
-}
-
-/** A transposed (non-contiguous) float64 array of the given shape. */
-function strided(shape: number[]): mx.MxArray {
-  return mx.transpose(randn(shape.slice().reverse()));
 }
 
 // The reductions over the axis choices that matter: all axes, one axis

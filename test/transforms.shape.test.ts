@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as mx from 'mlx-ts';
+import { checkVmapMulti as checkVmap, dotArrays as dot, fromValues, isFloat, lcgHelpers, list, values } from './helpers/gradcheck.js';
 
 // Transformation rules of the shape family (views, slicing, split/concatenate):
 // gradients against central differences, <vjp(u), v> == <u, jvp(v)>, and vmap
@@ -7,42 +8,7 @@ import * as mx from 'mlx-ts';
 
 type Op = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
 
-// A fixed pseudo-random stream (independent of mx.random).
-let state = 12345;
-function rnd(): number {
-  state = (state * 1103515245 + 12345) % 2147483648;
-  return (state / 2147483648) * 2 - 1;
-}
-
-function fromValues(values: number[], shape: number[], dtype: mx.Dtype = mx.float64): mx.MxArray {
-  const flat = mx.array(Float64Array.from(values));
-  const a = mx.reshape(flat, shape);
-  return dtype === mx.float64 ? a : a.astype(dtype);
-}
-
-function randn(shape: number[], dtype: mx.Dtype = mx.float64): mx.MxArray {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return fromValues(Array.from({ length: n }, rnd), shape, dtype);
-}
-
-function values(x: mx.MxArray): number[] {
-  return Array.from(x.astype(mx.float64).toTypedArray() as Float64Array);
-}
-
-function list(y: mx.MxArray | mx.MxArray[]): mx.MxArray[] {
-  return Array.isArray(y) ? y : [y];
-}
-
-function dot(a: mx.MxArray, b: mx.MxArray): number {
-  expect(a.shape).toEqual(b.shape);
-  const x = values(a);
-  const y = values(b);
-  return x.reduce((s, v, i) => s + v * y[i], 0);
-}
-
-function isFloat(x: mx.MxArray): boolean {
-  return [mx.float64, mx.float32, mx.float16, mx.bfloat16].includes(x.dtype);
-}
+const { randn, strided } = lcgHelpers(12345);
 
 function expectClose(got: number[], want: number[], rtol: number, atol = rtol): void {
   expect(got.length).toBe(want.length);
@@ -111,31 +77,6 @@ function checkVjpJvp(op: Op, inputs: mx.MxArray[], rtol = 1e-9): void {
   expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(rtol * Math.max(1, Math.abs(lhs)));
 }
 
-/** Item b of x along axis. */
-function itemAt(x: mx.MxArray, axis: number, b: number): mx.MxArray {
-  return x.index(...new Array<string>(axis).fill(':'), b);
-}
-
-/** mx.vmap(op, inAxes, outAxis) equals op applied to each item, stacked on outAxis. */
-function checkVmap(op: Op, inputs: mx.MxArray[], inAxes: (number | null)[], outAxis = 0): void {
-  const mapped = inputs.findIndex((_, i) => inAxes[i] !== null);
-  const n = inputs[mapped].shape[inAxes[mapped] as number];
-  const got = list(mx.vmap(op, inAxes, outAxis)(...inputs) as mx.MxArray | mx.MxArray[]);
-  const items = Array.from({ length: n }, (_, b) =>
-    list(op(...inputs.map((x, i) => (inAxes[i] === null ? x : itemAt(x, inAxes[i] as number, b))))),
-  );
-  expect(got.length).toBe(items[0].length);
-  got.forEach((g, j) => {
-    const want = mx.stack(
-      items.map((it) => it[j]),
-      outAxis,
-    );
-    expect(g.shape).toEqual(want.shape);
-    expect(g.dtype).toEqual(want.dtype);
-    expect(g.tolist()).toEqual(want.tolist());
-  });
-}
-
 /** vmap over every axis of a batched copy of `x` (batch of 3 inserted at each position). */
 function checkVmapAllAxes(op: (x: mx.MxArray) => mx.MxArray | mx.MxArray[], itemShape: number[]): void {
   for (let ax = 0; ax <= itemShape.length; ax++) {
@@ -143,12 +84,6 @@ function checkVmapAllAxes(op: (x: mx.MxArray) => mx.MxArray | mx.MxArray[], item
     shape.splice(ax, 0, 3);
     checkVmap(op, [randn(shape)], [ax]);
   }
-}
-
-/** A transposed (non-contiguous) float64 array of the given shape. */
-function strided(shape: number[]): mx.MxArray {
-  const t = randn(shape.slice().reverse());
-  return mx.transpose(t);
 }
 
 /** The gradient of sum(f(y)) at a (a vjp with ones). */

@@ -17,3 +17,4 @@ export {
   grad, valueAndGrad, vjp, jvp, vmap, customFunction, checkpoint, compile, enableCompile,
   disableCompile, type CustomFunction, type CompileOptions, type Outputs, type VmapAxes,
 } from './transforms.js';
+export * as fast from './fast/index.js';

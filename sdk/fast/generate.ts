@@ -14,7 +14,7 @@ import Handlebars from 'handlebars';
 import { Dtype } from '../dtype.js';
 
 /** The operation name used in error messages, as MLX's. */
-type OpName = '[metal_kernel]' | '[cuda_kernel]';
+export type OpName = '[metal_kernel]' | '[cuda_kernel]';
 
 /** The value of one template argument: a dtype (`typename`), an integer (`int`) or a boolean (`bool`). */
 export type TemplateValue = Dtype | number | boolean;
@@ -258,7 +258,7 @@ function checkDtype(op: OpName, what: string, d: unknown): Dtype {
 }
 
 /** A normalised template argument. */
-type NormArg =
+export type NormArg =
   | { readonly name: string; readonly kind: 'typename'; readonly dtype: Dtype }
   | { readonly name: string; readonly kind: 'int'; readonly value: number }
   | { readonly name: string; readonly kind: 'bool'; readonly value: boolean };
@@ -308,7 +308,7 @@ function checkTemplate(op: OpName, spec: KernelSpec, template: unknown): NormArg
 }
 
 /** A normalised input: only what changes the text. */
-interface NormInput {
+export interface NormInput {
   readonly dtype: Dtype;
   readonly ndim: number;
   readonly size: number;
@@ -333,6 +333,23 @@ function checkCall(op: OpName, spec: KernelSpec, call: KernelCall): { inputs: No
     checkDtype(op, `the dtype of output \`${spec.outputNames[i]}\``, d),
   );
   return { inputs, outputDtypes, template: checkTemplate(op, spec, call.template) };
+}
+
+/**
+ * Validates one call against its spec and reduces it to what changes the
+ * generated text (used by the CPU source generator too).
+ */
+export function normalizeKernelCall(
+  op: OpName,
+  spec: KernelSpec,
+  call: KernelCall,
+): { inputs: NormInput[]; outputDtypes: Dtype[]; template: NormArg[] } {
+  return checkCall(op, spec, call);
+}
+
+/** A dtype's type name in a dialect's kernels (`float16_t` in Metal, `__half` in CUDA). */
+export function kernelTypeName(dialect: 'metal' | 'cuda', d: Dtype): string {
+  return typeName(dialect === 'metal' ? METAL_TYPES : CUDA_TYPES, d);
 }
 
 // ---------------------------------------------------------------------------

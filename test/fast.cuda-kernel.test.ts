@@ -183,6 +183,46 @@ describe.each(KERNEL_DEVICES.map((d) => [d.toString(), d] as const))('cudaKernel
     expect(values(out)).toEqual(expected);
   });
 
+  it('a header with CUDA includes and file-scope extern __shared__ memory', () => {
+    const kernel = mx.fast.cudaKernel({
+      name: 'header_shared',
+      inputNames: ['x'],
+      outputNames: ['out'],
+      sharedMemory: 32 * 4,
+      header: `
+        #include <cuda_fp16.h>
+        #include <cooperative_groups.h>
+        extern __shared__ float scratch[];
+        __device__ float neighbour_sum(int t, int n) {
+          return scratch[t] + scratch[(t + 1) % n];
+        }
+      `,
+      source: `
+        int t = threadIdx.x;
+        scratch[t] = x[blockIdx.x * blockDim.x + t];
+        __syncthreads();
+        out[blockIdx.x * blockDim.x + t] = neighbour_sum(t, blockDim.x);
+      `,
+    });
+    const xs = Array.from({ length: 64 }, (_, k) => k * k);
+    const [out] = run(kernel, { inputs: [f32(xs)], grid: [64, 1, 1], threadgroup: [32, 1, 1], outputShapes: [[64]], outputDtypes: [mx.float32] });
+    expect(values(out)).toEqual(xs.map((v, k) => v + xs[Math.floor(k / 32) * 32 + ((k % 32) + 1) % 32]));
+  });
+
+  it('checked mode reports an out-of-bounds write with threadIdx and blockIdx', () => {
+    const kernel = mx.fast.cudaKernel({
+      name: 'oob_write',
+      inputNames: ['x'],
+      outputNames: ['out'],
+      boundsCheck: true,
+      source: 'int i = blockIdx.x * blockDim.x + threadIdx.x; out[i] = x[i % 10];',
+    });
+    const [out] = run(kernel, { inputs: [mx.ones([10])], grid: [12, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[10]], outputDtypes: [mx.float32] });
+    expect(() => mx.eval(out)).toThrow(
+      "[cuda_kernel] Kernel 'oob_write' accessed 'out' out of bounds at index 10 (valid 0..9) in threadIdx (2, 0, 0) of blockIdx (2, 0, 0)",
+    );
+  });
+
   it('atomicAdd into a plain output and __ballot_sync', () => {
     const kernel = mx.fast.cudaKernel({
       name: 'count_positive',

@@ -356,6 +356,22 @@ describe.each(KERNEL_DEVICES.map((d) => [d.toString(), d] as const))('metalKerne
     expect(maxAbsDiff(values(out), expected)).toBeLessThan(1e-5);
   });
 
+  it('a header including metal_stdlib, bfloat16 and float16 instantiations', () => {
+    const kernel = mx.fast.metalKernel({
+      name: 'stdlib_header',
+      inputNames: ['x'],
+      outputNames: ['out'],
+      header: '#include <metal_stdlib>\nusing namespace metal;\ntemplate <typename T> T twice(T v) { return v + v; }',
+      source: 'uint i = thread_position_in_grid.x; out[i] = twice(x[i]) + T(1);',
+    });
+    for (const dtype of [mx.float16, mx.bfloat16, mx.float32]) {
+      const x = mx.array([0.5, 1.5, -2], mx.float32).astype(dtype);
+      const [out] = run(kernel, { inputs: [x], template: [['T', dtype]], grid: [3, 1, 1], threadgroup: [3, 1, 1], outputShapes: [[3]], outputDtypes: [dtype] });
+      expect(out.dtype).toBe(dtype);
+      expect(values(out)).toEqual([2, 4, -3]);
+    }
+  });
+
   it('runs inside mx.compile and composes with other ops', () => {
     const kernel = mx.fast.metalKernel({
       name: 'twice',

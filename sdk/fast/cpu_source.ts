@@ -130,9 +130,10 @@ function entryPoints(sync: boolean, params: readonly Param[], body: string, loca
 extern "C" int mlxts_kernel_abi_version() { return mlxts_jit::kAbiVersion; }
 extern "C" int mlxts_kernel_uses_sync() { return ${sync ? 1 : 0}; }
 extern "C" void mlxts_kernel_run_group(const mlxts_jit::Launch* Lp, const mlxts_jit::WorkerCtx* W, mlxts_jit::Dim3 g) {
+  // A private copy for the attributes: it never escapes, so it stays in registers.
   const mlxts_jit::Launch Lc = *Lp; const mlxts_jit::Launch* L = &Lc;
   void* const* A = L->args; (void)A;${setup}${hoisted}
-  mlxts_jit::${loop}(L, W, g, [&](const mlxts_jit::ThreadPos& p) { (void)p; ${call} });
+  mlxts_jit::${loop}(Lp, W, g, [&](const mlxts_jit::ThreadPos& p) { (void)p; ${call} });
 }
 extern "C" void mlxts_kernel_run_thread(const mlxts_jit::Launch* L, const mlxts_jit::WorkerCtx* W, const mlxts_jit::ThreadPos* pos) {
   void* const* A = L->args; (void)A;${setup}${hoisted}

@@ -122,22 +122,20 @@ inline void run_group(const Launch* L, const WorkerCtx* W, Dim3 g, Call&& call) 
  */
 template <class Call>
 inline void run_group_local(const Launch* L, const WorkerCtx* W, Dim3 g, Call&& call) {
-  ThreadPos first;
-  first.group = g;
-  first.group_size = group_extent(*L, g);
-  first.thread = {0, 0, 0};
-  first.index = 0;
+  const Dim3 size = group_extent(*L, g);
+  ThreadPos first{{0, 0, 0}, g, size, 0};
   ThreadCtx ctx{L, W, &first};
   t_cur = &ctx;
-  ThreadPos p = first;
-  uint32_t index = 0;
-  for (uint32_t z = 0; z < first.group_size.z; ++z)
-    for (uint32_t y = 0; y < first.group_size.y; ++y)
-      for (uint32_t x = 0; x < first.group_size.x; ++x) {
-        p.thread = {x, y, z};
-        p.index = index++;
+  // Positions are built from locals that nothing else can see: stores through
+  // the kernel's output pointers then cannot force them to be reloaded.
+  for (uint32_t z = 0; z < size.z; ++z)
+    for (uint32_t y = 0; y < size.y; ++y) {
+      const uint32_t row = (z * size.y + y) * size.x;
+      for (uint32_t x = 0; x < size.x; ++x) {
+        ThreadPos p{{x, y, z}, g, size, row + x};
         call(static_cast<const ThreadPos&>(p));
       }
+    }
   t_cur = nullptr;
 }
 

@@ -133,7 +133,7 @@ extern "C" void mlxts_kernel_run_group(const mlxts_jit::Launch* Lp, const mlxts_
   // A private copy for the attributes: it never escapes, so it stays in registers.
   const mlxts_jit::Launch Lc = *Lp; const mlxts_jit::Launch* L = &Lc;
   void* const* A = L->args; (void)A;${setup}${hoisted}
-  mlxts_jit::${loop}(Lp, W, g, [&](const mlxts_jit::ThreadPos& p) { (void)p; ${call} });
+  mlxts_jit::${loop}(Lp, ${localLoop ? 'Lc, ' : ''}W, g, [&](const mlxts_jit::ThreadPos& p) { (void)p; ${call} });
 }
 extern "C" void mlxts_kernel_run_thread(const mlxts_jit::Launch* L, const mlxts_jit::WorkerCtx* W, const mlxts_jit::ThreadPos* pos) {
   void* const* A = L->args; (void)A;${setup}${hoisted}

@@ -29,6 +29,22 @@ void StreamWorker::enqueue(std::function<void()> task) {
   cv_.notify_one();
 }
 
+bool StreamWorker::try_run_inline(const std::function<void()>& task) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!tasks_.empty() || busy_) return false;
+    busy_ = true;
+  }
+  task(); // tasks catch their own exceptions
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    busy_ = false;
+  }
+  cv_.notify_one(); // work queued meanwhile waited for us
+  idle_cv_.notify_all();
+  return true;
+}
+
 void StreamWorker::drain() {
   std::unique_lock<std::mutex> lk(mu_);
   idle_cv_.wait(lk, [this] { return tasks_.empty() && !busy_; });
@@ -39,7 +55,8 @@ void StreamWorker::loop() {
     std::function<void()> task;
     {
       std::unique_lock<std::mutex> lk(mu_);
-      cv_.wait(lk, [this] { return stop_ || !tasks_.empty(); });
+      // busy_ without a task of ours: the stream runs inline on another thread.
+      cv_.wait(lk, [this] { return (stop_ && !busy_) || (!tasks_.empty() && !busy_); });
       if (tasks_.empty()) return; // stop requested and nothing left
       task = std::move(tasks_.front());
       tasks_.pop_front();

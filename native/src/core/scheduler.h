@@ -18,6 +18,11 @@ class StreamWorker {
   StreamWorker();
   ~StreamWorker();
   void enqueue(std::function<void()> task);
+  /**
+   * Runs `task` on the calling thread if the stream is idle (nothing queued or
+   * running), keeping the worker off the stream meanwhile; false if it is busy.
+   */
+  bool try_run_inline(const std::function<void()>& task);
   /** Blocks until every task enqueued so far has run. */
   void drain();
 

@@ -96,42 +96,71 @@ void wait_all(const std::vector<array>& outputs) {
 
 } // namespace
 
-void async_eval(std::vector<array> outputs) {
-  std::lock_guard<std::mutex> lk(schedule_mutex());
-  auto order = topological_order(outputs);
-  for (auto& node : order) {
-    if (!node->primitive) {
-      // vmap and compile trace with placeholder inputs that have no values.
-      throw std::invalid_argument(
-          "[eval] Attempting to eval an array during function transformations like compile or "
-          "vmap is not allowed.");
+/**
+ * Schedules the graph of `outputs`. With `allow_inline`, a graph that lives on
+ * one idle stream runs right here on the calling thread instead (a synchronous
+ * eval waits anyway, and handing tiny graphs to a worker costs a thread wake-up
+ * on each side).
+ */
+static void schedule(const std::vector<array>& outputs, bool allow_inline) {
+  std::vector<Scheduled> run;
+  scheduler::StreamWorker* inline_worker = nullptr;
+  {
+    std::lock_guard<std::mutex> lk(schedule_mutex());
+    auto order = topological_order(outputs);
+    for (auto& node : order) {
+      if (!node->primitive) {
+        // vmap and compile trace with placeholder inputs that have no values.
+        throw std::invalid_argument(
+            "[eval] Attempting to eval an array during function transformations like compile or "
+            "vmap is not allowed.");
+      }
+    }
+    int run_stream = -1;
+    auto flush = [&] {
+      if (run.empty()) return;
+      auto& w = scheduler::worker(run.front().node->primitive->stream());
+      w.enqueue([items = std::move(run)]() mutable {
+        for (auto& item : items) run_node(item);
+      });
+      run.clear();
+    };
+    bool one_stream = true;
+    for (auto& node : order) {
+      if (node->primitive->stream().index != order.front()->primitive->stream().index) one_stream = false;
+    }
+    for (auto& node : order) {
+      auto event = std::make_shared<Event>();
+      node->mark_scheduled(event);
+      int s = node->primitive->stream().index;
+      if (s != run_stream) {
+        flush();
+        run_stream = s;
+      }
+      run.push_back({node, event});
+    }
+    if (allow_inline && one_stream && !run.empty() &&
+        run.front().node->primitive->device() == Device::cpu) {
+      inline_worker = &scheduler::worker(run.front().node->primitive->stream());
+    } else {
+      flush();
     }
   }
-  std::vector<Scheduled> run;
-  int run_stream = -1;
-  auto flush = [&] {
-    if (run.empty()) return;
-    auto& w = scheduler::worker(run.front().node->primitive->stream());
-    w.enqueue([items = std::move(run)]() mutable {
+  if (!inline_worker) return;
+  auto task = [&run]() {
+    for (auto& item : run) run_node(item);
+  };
+  if (!inline_worker->try_run_inline(task)) {
+    inline_worker->enqueue([items = std::move(run)]() mutable {
       for (auto& item : items) run_node(item);
     });
-    run.clear();
-  };
-  for (auto& node : order) {
-    auto event = std::make_shared<Event>();
-    node->mark_scheduled(event);
-    int s = node->primitive->stream().index;
-    if (s != run_stream) {
-      flush();
-      run_stream = s;
-    }
-    run.push_back({node, event});
   }
-  flush();
 }
 
+void async_eval(std::vector<array> outputs) { schedule(outputs, false); }
+
 void eval(std::vector<array> outputs) {
-  async_eval(outputs);
+  schedule(outputs, true);
   wait_all(outputs);
 }
 

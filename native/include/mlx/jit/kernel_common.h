@@ -116,23 +116,28 @@ inline void run_group(const Launch* L, const WorkerCtx* W, Dim3 g, Call&& call) 
 
 /**
  * Like run_group, for kernels that read nothing through t_cur (Metal bodies
- * outside checked mode get every position as a parameter): the position
- * lives in a local the optimiser keeps in registers, and t_cur->pos stays at
- * the group's first thread.
+ * outside checked mode get every position as a parameter). `local` is a copy
+ * of the launch that only the caller's attribute computations read.
+ *
+ * The innermost loop counts the thread's position in the grid itself: a
+ * 32-bit index that provably does not wrap is what lets GCC vectorise
+ * elementwise bodies (`uint elem = thread_position_in_grid.x; out[elem] = ...`).
+ * t_cur->pos stays at the group's first thread.
  */
 template <class Call>
-inline void run_group_local(const Launch* L, const WorkerCtx* W, Dim3 g, Call&& call) {
-  const Dim3 size = group_extent(*L, g);
+inline void run_group_local(const Launch* L, const Launch& local, const WorkerCtx* W, Dim3 g,
+                            Call&& call) {
+  const Dim3 size = group_extent(local, g);
   ThreadPos first{{0, 0, 0}, g, size, 0};
   ThreadCtx ctx{L, W, &first};
   t_cur = &ctx;
-  // Positions are built from locals that nothing else can see: stores through
-  // the kernel's output pointers then cannot force them to be reloaded.
+  const uint32_t x0 = g.x * local.group_size.x;
+  const uint32_t x1 = x0 + size.x;
   for (uint32_t z = 0; z < size.z; ++z)
     for (uint32_t y = 0; y < size.y; ++y) {
-      const uint32_t row = (z * size.y + y) * size.x;
-      for (uint32_t x = 0; x < size.x; ++x) {
-        ThreadPos p{{x, y, z}, g, size, row + x};
+      const uint32_t row = (z * size.y + y) * size.x - x0;
+      for (uint32_t gx = x0; gx < x1; ++gx) {
+        ThreadPos p{{gx - x0, y, z}, g, size, row + gx};
         call(static_cast<const ThreadPos&>(p));
       }
     }

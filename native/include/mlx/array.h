@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
 #include <vector>
@@ -129,6 +130,27 @@ class array {
                           Flags flags, size_t data_size, int64_t offset = 0);
   void copy_shared_buffer(const array& other);
 
+  // ---- residency: where the bytes are valid (host, a GPU, or both) ----
+  // CPU code reads data<T>(); a GPU backend keeps a device copy next to it.
+  // The evaluator calls ensure_host()/ensure_device() on a primitive's inputs
+  // and marks its outputs written on the side it ran on.
+
+  /** Makes the host bytes valid (allocating, copying from the device); cheap when they are. */
+  void ensure_host() const;
+  /** Makes the device bytes valid (allocating, copying from the host); returns this view's
+   * device address (the allocation plus the view's offset). Needs a GPU backend. */
+  void* ensure_device() const;
+  /** The device address of this view, or null when no device copy exists. */
+  void* device_data() const;
+  /** Gives this (unevaluated) array fresh device memory of nbytes(): a GPU op's output. */
+  void set_device_data(size_t bytes);
+  /** After a CPU op wrote the data: the host bytes are the valid ones. */
+  void mark_host_written() const;
+  /** After a GPU op wrote the data: the device bytes are the valid ones. */
+  void mark_device_written() const;
+  /** Bytes from the start of the allocation to this view's first element. */
+  int64_t offset_bytes() const { return desc_->offset_bytes; }
+
   /** Identity of the underlying array (shared by copies of this handle). */
   uintptr_t id() const { return reinterpret_cast<uintptr_t>(desc_.get()); }
 
@@ -144,11 +166,16 @@ class array {
 
  private:
   struct Data {
-    allocator::Buffer buffer;
+    allocator::Buffer buffer; // host bytes (null until needed for device-born data)
     Deleter deleter;
-    Data(allocator::Buffer b, Deleter d) : buffer(b), deleter(std::move(d)) {}
+    size_t bytes{0};          // size of the allocation on either side
+    std::mutex residency_mu;  // serialises transfers of this allocation
+    void* device_ptr{nullptr};
+    std::atomic<bool> host_valid{true};
+    std::atomic<bool> device_valid{false};
+    Data(allocator::Buffer b, Deleter d, size_t n) : buffer(b), deleter(std::move(d)), bytes(n) {}
     Data(const Data&) = delete;
-    ~Data() { deleter(buffer); }
+    ~Data();
   };
 
   struct ArrayDesc {
@@ -160,6 +187,7 @@ class array {
     uint32_t position{0};
     std::shared_ptr<Data> data;
     void* data_ptr{nullptr};
+    int64_t offset_bytes{0};
     size_t data_size{0};
     Flags flags{};
     std::atomic<Status> status{Status::unscheduled};
@@ -237,6 +265,7 @@ T array::item() {
     throw std::invalid_argument("[item] Only 1-element arrays can be converted to scalars.");
   }
   eval();
+  ensure_host();
   T out{};
   dispatch_all_types(dtype(), [&](auto tag) {
     using U = decltype(tag);

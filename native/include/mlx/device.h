@@ -1,6 +1,8 @@
 // Devices: the CPU always, the GPU where a GPU backend is present.
 #pragma once
 
+#include <string>
+
 namespace mlx::core {
 
 struct Device {
@@ -26,6 +28,8 @@ void set_default_device(const Device& d);
 namespace gpu {
 // True when a GPU backend is compiled in and a device was found.
 bool is_available();
+// Why the GPU is not available (empty when it is).
+std::string unavailable_reason();
 } // namespace gpu
 
 bool is_available(const Device& d);

@@ -34,6 +34,11 @@ struct CustomKernelSpec {
   bool checked{false};      // bounds-check every buffer access
   bool fast_math{false};
   int kernel_id{-1};        // set by register_custom_kernel
+  // The same kernel for NVIDIA GPUs (empty when no GPU was present at registration).
+  std::string gpu_source;          // a CUDA unit for NVRTC
+  std::string gpu_name_expression; // the __global__ function to load
+  std::vector<std::string> gpu_options;
+  bool metal_grid_args{false};     // Metal kernels take the grid size as 3 trailing unsigneds
 };
 
 /** What changes from call to call. */

@@ -1,4 +1,5 @@
 #include "mlx/array.h"
+#include "mlx/backend/gpu/device_memory.h"
 
 #include <sstream>
 
@@ -189,8 +190,9 @@ void array::detach() { desc_->node.reset(); }
 bool array::is_tracer() const { return desc_->is_tracer && detail::in_tracing(); }
 
 void array::set_data(allocator::Buffer buffer, Deleter d) {
-  desc_->data = std::make_shared<Data>(buffer, std::move(d));
+  desc_->data = std::make_shared<Data>(buffer, std::move(d), nbytes());
   desc_->data_ptr = buffer.raw_ptr();
+  desc_->offset_bytes = 0;
   desc_->data_size = size();
   desc_->flags.contiguous = true;
   desc_->flags.row_contiguous = true;
@@ -202,8 +204,9 @@ void array::set_data(allocator::Buffer buffer, Deleter d) {
 
 void array::set_data(allocator::Buffer buffer, size_t data_size, Strides strides,
                      Flags flags, Deleter d) {
-  desc_->data = std::make_shared<Data>(buffer, std::move(d));
+  desc_->data = std::make_shared<Data>(buffer, std::move(d), data_size * itemsize());
   desc_->data_ptr = buffer.raw_ptr();
+  desc_->offset_bytes = 0;
   desc_->data_size = data_size;
   desc_->strides = std::move(strides);
   desc_->flags = flags;
@@ -215,8 +218,95 @@ void array::copy_shared_buffer(const array& other, const Strides& strides, Flags
   desc_->strides = strides;
   desc_->flags = flags;
   desc_->data_size = data_size;
-  desc_->data_ptr = static_cast<char*>(other.desc_->data_ptr) +
-                    offset * static_cast<int64_t>(other.itemsize());
+  int64_t delta = offset * static_cast<int64_t>(other.itemsize());
+  desc_->offset_bytes = other.desc_->offset_bytes + delta;
+  // Device-born data may have no host bytes yet: ensure_host() sets the pointer then.
+  desc_->data_ptr = other.desc_->data_ptr ? static_cast<char*>(other.desc_->data_ptr) + delta
+                                          : nullptr;
+}
+
+// ---- residency -------------------------------------------------------------
+
+namespace gpu {
+namespace {
+std::atomic<const MemoryOps*> g_memory_ops{nullptr};
+}
+void set_memory_ops(const MemoryOps* ops) { g_memory_ops.store(ops); }
+const MemoryOps* memory_ops() { return g_memory_ops.load(std::memory_order_acquire); }
+} // namespace gpu
+
+array::Data::~Data() {
+  if (buffer.raw_ptr()) deleter(buffer);
+  if (device_ptr) gpu::memory_ops()->free(device_ptr);
+}
+
+void array::ensure_host() const {
+  auto& d = desc_->data;
+  if (!d) return;
+  if (!d->host_valid.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(d->residency_mu);
+    if (!d->host_valid.load(std::memory_order_relaxed)) {
+      if (!d->buffer.raw_ptr()) d->buffer = allocator::malloc(std::max<size_t>(d->bytes, 1));
+      if (d->bytes) gpu::memory_ops()->to_host(d->buffer.raw_ptr(), d->device_ptr, d->bytes);
+      d->host_valid.store(true, std::memory_order_release);
+    }
+  }
+  if (!desc_->data_ptr) desc_->data_ptr = static_cast<char*>(d->buffer.raw_ptr()) + desc_->offset_bytes;
+}
+
+void* array::ensure_device() const {
+  auto& d = desc_->data;
+  const gpu::MemoryOps* ops = gpu::memory_ops();
+  if (!ops) throw std::runtime_error("[gpu] No GPU backend is available on this machine.");
+  if (!d) throw std::logic_error("[gpu] An array without data was sent to the GPU.");
+  if (!d->device_valid.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(d->residency_mu);
+    if (!d->device_valid.load(std::memory_order_relaxed)) {
+      if (!d->device_ptr) d->device_ptr = ops->alloc(std::max<size_t>(d->bytes, 1));
+      if (d->bytes) ops->to_device(d->device_ptr, d->buffer.raw_ptr(), d->bytes);
+      d->device_valid.store(true, std::memory_order_release);
+    }
+  }
+  return static_cast<char*>(d->device_ptr) + desc_->offset_bytes;
+}
+
+void* array::device_data() const {
+  auto& d = desc_->data;
+  if (!d || !d->device_ptr) return nullptr;
+  return static_cast<char*>(d->device_ptr) + desc_->offset_bytes;
+}
+
+void array::set_device_data(size_t bytes) {
+  const gpu::MemoryOps* ops = gpu::memory_ops();
+  if (!ops) throw std::runtime_error("[gpu] No GPU backend is available on this machine.");
+  auto data = std::make_shared<Data>(allocator::Buffer(nullptr), allocator::free, bytes);
+  data->device_ptr = ops->alloc(std::max<size_t>(bytes, 1));
+  data->host_valid.store(false);
+  data->device_valid.store(true);
+  desc_->data = std::move(data);
+  desc_->data_ptr = nullptr;
+  desc_->offset_bytes = 0;
+  desc_->data_size = size();
+  desc_->flags.contiguous = true;
+  desc_->flags.row_contiguous = true;
+  size_t non_unit = 0;
+  for (auto s : shape()) non_unit += (s > 1);
+  desc_->flags.col_contiguous = size() <= 1 || non_unit <= 1;
+  desc_->strides = row_major_strides(shape());
+}
+
+void array::mark_host_written() const {
+  auto& d = desc_->data;
+  if (!d) return;
+  d->host_valid.store(true, std::memory_order_release);
+  d->device_valid.store(false, std::memory_order_release);
+}
+
+void array::mark_device_written() const {
+  auto& d = desc_->data;
+  if (!d) return;
+  d->device_valid.store(true, std::memory_order_release);
+  d->host_valid.store(false, std::memory_order_release);
 }
 
 void array::copy_shared_buffer(const array& other) {

@@ -113,10 +113,6 @@ StreamWorker& worker(const Stream& s) {
 
 } // namespace scheduler
 
-namespace gpu {
-bool is_available() { return false; }
-} // namespace gpu
-
 bool is_available(const Device& d) {
   return d.type == Device::cpu ? true : gpu::is_available();
 }
@@ -126,7 +122,7 @@ void check_device(const Device& d, const char* op) {
   if (!is_available(d)) {
     std::ostringstream msg;
     msg << "[" << op << "] Cannot use the gpu device: no GPU backend is available on this "
-        << "machine. Use mx.cpu.";
+        << "machine (" << gpu::unavailable_reason() << "). Use mx.cpu.";
     throw std::invalid_argument(msg.str());
   }
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "mlx/backend/gpu/eval.h"
 #include "mlx/event.h"
 #include "mlx/primitives.h"
 #include "scheduler.h"
@@ -64,9 +65,11 @@ void run_node(Scheduled& item) {
     outs = node.output_arrays();
     auto& prim = *node.primitive;
     if (prim.device() == Device::cpu) {
+      for (auto& in : node.inputs) in.ensure_host();
       prim.eval_cpu(node.inputs, outs);
+      for (auto& o : outs) o.mark_host_written();
     } else {
-      prim.eval_gpu(node.inputs, outs);
+      gpu::eval_on_gpu(prim, node.inputs, outs);
     }
     for (auto& o : outs) o.set_status(array::Status::available);
   } catch (...) {

@@ -79,6 +79,7 @@ void print_rec(std::ostream& os, const array& a, int64_t offset, int dim) {
 std::ostream& operator<<(std::ostream& os, const array& arr) {
   array a = arr;
   a.eval();
+  a.ensure_host();
   os << "array(";
   if (a.ndim() == 0) {
     dispatch_all_types(a.dtype(), [&](auto tag) {

@@ -318,6 +318,11 @@ void set_kernel_include_dir(const std::string& dir) {
   g_include_dir = dir;
 }
 
+std::string kernel_include_dir() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return g_include_dir;
+}
+
 std::shared_ptr<const KernelModule> get_kernel_module(const KernelBuild& b) {
   auto [compiler, identity] = compiler_and_identity();
   std::string material = "abi " + std::to_string(mlxts_jit::kAbiVersion) + "\ncompiler " +

@@ -50,6 +50,7 @@ const KernelBuild& registered_build(int id);
 
 /** Where the compatibility headers live (native/include); set by the SDK at load. */
 void set_kernel_include_dir(const std::string& dir);
+std::string kernel_include_dir();
 
 struct KernelCacheStats {
   int64_t compiles{0};       // compiler runs that succeeded

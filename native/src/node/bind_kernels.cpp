@@ -52,6 +52,14 @@ mx::fast::CustomKernelSpec to_spec(const Napi::Object& o) {
   c.ensure_row_contiguous = get_bool(o, "ensureRowContiguous");
   c.checked = get_bool(o, "checked");
   c.fast_math = get_bool(o, "fastMath");
+  c.gpu_source = get_string(o, "gpuSource");
+  c.gpu_name_expression = get_string(o, "gpuNameExpression");
+  auto gpu_options = o.Get("gpuOptions");
+  if (gpu_options.IsArray()) {
+    auto arr = gpu_options.As<Napi::Array>();
+    for (uint32_t i = 0; i < arr.Length(); ++i) c.gpu_options.push_back(arr.Get(i).As<Napi::String>().Utf8Value());
+  }
+  c.metal_grid_args = get_bool(o, "metalGridArgs");
   return c;
 }
 

@@ -136,6 +136,7 @@ Napi::Value JsArray::to_buffer(const Napi::CallbackInfo& info) {
   try {
     auto a = get("toBuffer");
     a.eval();
+    a.ensure_host();
     auto c = mx::ensure_row_contiguous_cpu(a);
     auto buf = Napi::ArrayBuffer::New(info.Env(), c.nbytes());
     if (c.nbytes() > 0) std::memcpy(buf.Data(), c.data<char>(), c.nbytes());

@@ -1,0 +1,30 @@
+// Running primitives scheduled on a GPU stream. A primitive with a registered
+// GPU implementation runs on the device; any other runs its CPU code on host
+// copies of its inputs (correct, slower), so every op works on mx.gpu.
+#pragma once
+
+#include <vector>
+
+#include "mlx/array.h"
+#include "mlx/primitives.h"
+
+namespace mlx::core::gpu {
+
+/** A GPU implementation: inputs are device-resident; it allocates its outputs
+ * with array::set_device_data (or shares an input's data) and enqueues work on
+ * the calling worker's device stream. */
+using EvalFn = void (*)(Primitive& p, const std::vector<array>& inputs, std::vector<array>& outputs);
+
+/** Registers the GPU implementation of the primitive named `name` (Primitive::name()). */
+void register_eval(const char* name, EvalFn fn);
+
+/** Waits for the device work the calling worker enqueued (installed by the backend). */
+void set_stream_sync(void (*sync)());
+
+/** Evaluates `p` (on a GPU stream) and returns once its outputs are complete. */
+void eval_on_gpu(Primitive& p, std::vector<array>& inputs, std::vector<array>& outputs);
+
+/** Whether a GPU implementation is registered for the primitive named `name`. */
+bool has_eval(const char* name);
+
+} // namespace mlx::core::gpu

@@ -6,3 +6,4 @@ export {
 } from './kernel.js';
 export { type GeneratedKernel, type TemplateArg, type TemplateValue } from './generate.js';
 export { type CpuKernel } from './cpu_source.js';
+export { KernelReloadError, type KernelReloadInfo, type KernelEvents } from './hot_reload.js';

@@ -8,11 +8,16 @@ import { toNativeStream, type StreamOrDevice } from '../device.js';
 import { bool_, Dtype, float32, int32 } from '../dtype.js';
 import { native, type NativeArray, type NativeStreamArg } from '../native.js';
 import { scalar } from '../ops/convert.js';
+import { performance } from 'node:perf_hooks';
 import { generateCpuKernel, type CpuKernel } from './cpu_source.js';
 import {
   generateCudaKernel, generateMetalKernel, validateKernelSpec, verboseText, type GeneratedKernel,
-  type KernelSpec, type OpName, type TemplateArg,
+  type KernelCall, type KernelInputInfo, type KernelSpec, type OpName, type TemplateArg,
 } from './generate.js';
+import {
+  KernelReloader, mapKernelDiagnostics, readKernelFilesSync, resolveKernelFile, type KernelEvents,
+  type KernelFiles, type KernelReloadInfo, type PreparedReload,
+} from './hot_reload.js';
 
 declare module '../native.js' {
   interface NativeAddon {
@@ -74,10 +79,27 @@ export interface KernelOptionsBase {
   readonly inputNames: readonly string[];
   /** Names of the outputs (at least one). */
   readonly outputNames: readonly string[];
-  /** The kernel's body; the signature is generated. */
-  readonly source: string;
+  /** The kernel's body; the signature is generated. Give this or `sourceFile`. */
+  readonly source?: string;
   /** Code placed before the kernel (helper functions). */
   readonly header?: string;
+  /**
+   * Read the body from this file (relative paths resolve against
+   * `process.cwd()`), instead of `source`. Read once, or on every save with `watch`.
+   */
+  readonly sourceFile?: string;
+  /** Read the header from this file, instead of `header`. */
+  readonly headerFile?: string;
+  /**
+   * Hot reload: watch `sourceFile` / `headerFile`, rebuild every instantiation
+   * already used in the background on each save, and swap the new code in
+   * (`'reload'` event); a save that does not compile fires `'error'` and the
+   * last good code keeps running. Like any Node watcher it keeps the process
+   * alive: `close()` stops watching (or `await using kernel = ...`).
+   */
+  readonly watch?: boolean;
+  /** With `watch`: quiet time after a save before rebuilding, in ms (default 50). */
+  readonly debounceMs?: number;
   /** Copy strided inputs to row-contiguous layout first (default `true`). */
   readonly ensureRowContiguous?: boolean;
   /** `{mathMode: 'safe' | 'fast'}` (default safe). */
@@ -137,6 +159,28 @@ export interface CustomKernel {
   readonly kernelName: string;
   /** `'metal'` or `'cuda'`. */
   readonly dialect: 'metal' | 'cuda';
+  /** The file the body is read from (absolute), if any. */
+  readonly sourceFile: string | undefined;
+  /** The file the header is read from (absolute), if any. */
+  readonly headerFile: string | undefined;
+  /** Whether the kernel's files are being watched (`watch: true` and not closed). */
+  readonly watching: boolean;
+  /** `'reload'` after new code was swapped in; `'error'` when a save does not compile; `'ready'` once watching. */
+  on<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): this;
+  /** Like `on`, for one event. */
+  once<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): this;
+  /** Removes a listener. */
+  off<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): this;
+  /** Resolves once the watcher sees saves (at once without `watch`). */
+  ready(): Promise<void>;
+  /**
+   * Re-reads the kernel's files and rebuilds now (with or without `watch`).
+   * Resolves after the swap (`undefined` if a newer save superseded it) and
+   * rejects with a `KernelReloadError` (`file:line`) if the text does not compile.
+   */
+  reload(): Promise<KernelReloadInfo | undefined>;
+  /** Stops watching (a no-op for kernels that do not watch). */
+  close(): Promise<void>;
 }
 
 type Dialect = 'metal' | 'cuda';
@@ -178,14 +222,37 @@ function toInput(op: OpName, name: string, v: unknown): MxArray {
   throw new Error(`${op} Expected input \`${name}\` to be an array or a scalar but got ${describe(v)}.`);
 }
 
+/** The kernel's files (absolute), checked against the inline `source` / `header`. */
+function kernelFiles(op: OpName, options: KernelOptionsBase): KernelFiles {
+  const file = (key: 'sourceFile' | 'headerFile', inline: 'source' | 'header'): string | undefined => {
+    const v: unknown = options?.[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v === '') throw new Error(`${op} Expected \`${key}\` to be a path but got ${describe(v)}.`);
+    if (options[inline] !== undefined) throw new Error(`${op} Give either \`${inline}\` or \`${key}\`, not both.`);
+    return resolveKernelFile(v);
+  };
+  const files = { sourceFile: file('sourceFile', 'source'), headerFile: file('headerFile', 'header') };
+  if (options?.watch !== undefined && typeof options.watch !== 'boolean') {
+    throw new Error(`${op} Expected \`watch\` to be a boolean but got ${describe(options.watch)}.`);
+  }
+  if (options?.watch && files.sourceFile === undefined && files.headerFile === undefined) {
+    throw new Error(`${op} \`watch: true\` needs \`sourceFile\` or \`headerFile\`.`);
+  }
+  return files;
+}
+
 function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOptions): CustomKernel {
   const op: OpName = dialect === 'metal' ? '[metal_kernel]' : '[cuda_kernel]';
-  const spec: KernelSpec = {
+  const files = kernelFiles(op, options);
+  const fromFiles = files.sourceFile !== undefined || files.headerFile !== undefined;
+  const texts = fromFiles ? readKernelFilesSync(op, files) : {};
+  // Replaced (never mutated) by a hot reload; only `source` and `header` change.
+  let spec: KernelSpec = {
     name: options?.name,
     inputNames: options?.inputNames,
     outputNames: options?.outputNames,
-    source: options?.source,
-    header: options?.header,
+    source: (files.sourceFile !== undefined ? texts.source : options?.source) as string,
+    header: files.headerFile !== undefined ? texts.header : options?.header,
     ensureRowContiguous: options?.ensureRowContiguous,
     atomicOutputs: dialect === 'metal' ? options?.atomicOutputs : undefined,
   };
@@ -227,8 +294,14 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
   };
 
   // Per call signature (input dtypes and ranks, output dtypes, template): the
-  // CPU unit and its registered id, so repeated calls skip generation.
-  const units = new Map<string, { unit: CpuKernel; id: number }>();
+  // CPU unit and its registered id, so repeated calls skip generation; and
+  // what the first call looked like, so a hot reload can rebuild it.
+  interface Unit {
+    readonly unit: CpuKernel;
+    readonly id: number;
+    readonly call: KernelCall;
+  }
+  const units = new Map<string, Unit>();
   const signature = (inputs: readonly MxArray[], call: KernelCallOptions): string => {
     let key = '';
     for (const a of inputs) key += `${a.dtype.val}.${a.ndim},`;
@@ -245,9 +318,8 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
   };
 
   const fastMath = mathMode === 'fast';
-  const register = (kcall: Parameters<typeof generateCpuKernel>[2]) => {
-    const unit = generateCpuKernel(dialect, spec, kcall, { checked });
-    const id = native.registerKernel({
+  const registerUnit = (unit: CpuKernel): number =>
+    native.registerKernel({
       op,
       name: spec.name,
       cpuSource: unit.source,
@@ -259,7 +331,51 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
       checked,
       fastMath,
     });
-    return { unit, id };
+  const register = (kcall: KernelCall): Unit => {
+    const unit = generateCpuKernel(dialect, spec, kcall, { checked });
+    // Only what changes the text is kept (not the arrays themselves).
+    const call: KernelCall = {
+      inputs: kcall.inputs.map((a): KernelInputInfo => ({ dtype: a.dtype, shape: [...a.shape] })),
+      outputShapes: kcall.outputShapes.map((s) => [...s]),
+      outputDtypes: [...kcall.outputDtypes],
+      template: kcall.template === undefined ? undefined : kcall.template.map((t) => [t[0], t[1]] as const),
+    };
+    return { unit, id: registerUnit(unit), call };
+  };
+
+  // Hot reload: build every instantiation used so far with the new text, off
+  // the JS thread; commit() swaps them in one synchronous step. A call already
+  // in the graph holds the spec (and id) it was given, so it runs the old code.
+  const prepareReload = async (next: { source?: string; header?: string }): Promise<PreparedReload> => {
+    const nextSpec: KernelSpec = {
+      ...spec,
+      source: files.sourceFile !== undefined ? (next.source as string) : spec.source,
+      header: files.headerFile !== undefined ? next.header : spec.header,
+    };
+    validateKernelSpec(op, nextSpec);
+    const built = [...units].map(([key, u]) => ({
+      key,
+      call: u.call,
+      unit: generateCpuKernel(dialect, nextSpec, u.call, { checked }),
+    }));
+    const t0 = performance.now();
+    const results = await Promise.allSettled(
+      built.map((b) => native.buildKernel({ op, name: nextSpec.name, cpuSource: b.unit.source, fastMath })),
+    );
+    const compileMs = performance.now() - t0;
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    return {
+      instantiations: built.length,
+      compileMs,
+      commit: () => {
+        const fresh = built.map((b) => [b.key, { unit: b.unit, id: registerUnit(b.unit), call: b.call }] as const);
+        spec = nextSpec;
+        // Signatures first used while building hold the old text: drop them (the next call regenerates).
+        units.clear();
+        for (const [key, u] of fresh) units.set(key, u);
+      },
+    };
   };
 
   const kernel = ((call: KernelCallOptions): MxArray[] => {
@@ -299,10 +415,50 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
   kernel.generateCpu = cpuUnit;
   kernel.build = async (call: KernelCallOptions): Promise<void> => {
     const unit = cpuUnit(call);
-    await native.buildKernel({ op, name: spec.name, cpuSource: unit.source, fastMath: mathMode === 'fast' });
+    try {
+      await native.buildKernel({ op, name: spec.name, cpuSource: unit.source, fastMath: mathMode === 'fast' });
+    } catch (e) {
+      // Point at the kernel's files, as a reload would.
+      if (fromFiles && e instanceof Error) e.message = mapKernelDiagnostics(e.message, files).message;
+      throw e;
+    }
   };
   Object.defineProperty(kernel, 'kernelName', { value: spec.name });
   Object.defineProperty(kernel, 'dialect', { value: dialect });
+  Object.defineProperty(kernel, 'sourceFile', { value: files.sourceFile });
+  Object.defineProperty(kernel, 'headerFile', { value: files.headerFile });
+
+  // Events, reload and close. A kernel that reads no file never reloads, but
+  // has the same interface (so code can call close() on any kernel).
+  const reloader = fromFiles
+    ? new KernelReloader({ name: spec.name, op, prepare: prepareReload }, files, texts, {
+        watch: options.watch === true,
+        debounceMs: options.debounceMs,
+      })
+    : undefined;
+  const emitter = reloader?.emitter;
+  type Listener = (...args: any[]) => void;
+  kernel.on = ((event: string, listener: Listener) => {
+    emitter?.on(event, listener);
+    return kernel;
+  }) as CustomKernel['on'];
+  kernel.once = ((event: string, listener: Listener) => {
+    emitter?.once(event, listener);
+    return kernel;
+  }) as CustomKernel['once'];
+  kernel.off = ((event: string, listener: Listener) => {
+    emitter?.off(event, listener);
+    return kernel;
+  }) as CustomKernel['off'];
+  Object.defineProperty(kernel, 'watching', { get: () => reloader?.watching ?? false });
+  kernel.ready = () => reloader?.ready() ?? Promise.resolve();
+  kernel.reload = () =>
+    reloader !== undefined
+      ? reloader.reload()
+      : Promise.reject(new Error(`${op} Kernel '${spec.name}' has no sourceFile or headerFile to reload from.`));
+  kernel.close = () => reloader?.close() ?? Promise.resolve();
+  const asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose;
+  if (asyncDispose !== undefined) Object.defineProperty(kernel, asyncDispose, { value: kernel.close });
   return kernel;
 }
 

@@ -18,3 +18,4 @@ export {
   disableCompile, type CustomFunction, type CompileOptions, type Outputs, type VmapAxes,
 } from './transforms.js';
 export * as fast from './fast/index.js';
+export * as cuda from './cuda.js';

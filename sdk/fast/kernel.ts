@@ -4,12 +4,13 @@
 
 import { fileURLToPath } from 'node:url';
 import { MxArray } from '../array.js';
-import { toNativeStream, type StreamOrDevice } from '../device.js';
+import { gpu, isAvailable, toNativeStream, type StreamOrDevice } from '../device.js';
 import { bool_, Dtype, float32, int32 } from '../dtype.js';
 import { native, type NativeArray, type NativeStreamArg } from '../native.js';
 import { scalar } from '../ops/convert.js';
 import { performance } from 'node:perf_hooks';
 import { generateCpuKernel, type CpuKernel } from './cpu_source.js';
+import { generateGpuKernel } from './gpu_source.js';
 import {
   generateCudaKernel, generateMetalKernel, validateKernelSpec, verboseText, type GeneratedKernel,
   type KernelCall, type KernelInputInfo, type KernelSpec, type OpName, type TemplateArg,
@@ -49,6 +50,17 @@ export interface NativeKernelSpec {
   ensureRowContiguous: boolean;
   checked: boolean;
   fastMath: boolean;
+  gpuSource?: string;
+  gpuNameExpression?: string;
+  gpuOptions?: string[];
+  metalGridArgs?: boolean;
+}
+
+let gpuPresentCache: boolean | undefined;
+/** Whether a GPU backend is available (asked once). */
+function gpuPresent(): boolean {
+  if (gpuPresentCache === undefined) gpuPresentCache = isAvailable(gpu);
+  return gpuPresentCache;
 }
 
 /** Counters of the CPU kernel compile cache (this process). */
@@ -318,10 +330,12 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
   };
 
   const fastMath = mathMode === 'fast';
-  const registerUnit = (unit: CpuKernel): number =>
-    native.registerKernel({
+  // The GPU unit is generated too when a GPU is present (the same registration serves both).
+  const registerUnit = (unit: CpuKernel, unitSpec: KernelSpec, call: KernelCall): number => {
+    const gpu = gpuPresent() ? generateGpuKernel(dialect, unitSpec, call, { fastMath }) : undefined;
+    return native.registerKernel({
       op,
-      name: spec.name,
+      name: unitSpec.name,
       cpuSource: unit.source,
       params: unit.params.map(([k, i]) => [k, i] as const),
       roundGridToBlocks: dialect === 'cuda',
@@ -330,7 +344,12 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
       ensureRowContiguous,
       checked,
       fastMath,
+      gpuSource: gpu?.source,
+      gpuNameExpression: gpu?.nameExpression,
+      gpuOptions: gpu ? [...gpu.options] : undefined,
+      metalGridArgs: gpu?.metalGridArgs ?? false,
     });
+  };
   const register = (kcall: KernelCall): Unit => {
     const unit = generateCpuKernel(dialect, spec, kcall, { checked });
     // Only what changes the text is kept (not the arrays themselves).
@@ -340,7 +359,7 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
       outputDtypes: [...kcall.outputDtypes],
       template: kcall.template === undefined ? undefined : kcall.template.map((t) => [t[0], t[1]] as const),
     };
-    return { unit, id: registerUnit(unit), call };
+    return { unit, id: registerUnit(unit, spec, call), call };
   };
 
   // Hot reload: build every instantiation used so far with the new text, off
@@ -369,7 +388,7 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
       instantiations: built.length,
       compileMs,
       commit: () => {
-        const fresh = built.map((b) => [b.key, { unit: b.unit, id: registerUnit(b.unit), call: b.call }] as const);
+        const fresh = built.map((b) => [b.key, { unit: b.unit, id: registerUnit(b.unit, nextSpec, b.call), call: b.call }] as const);
         spec = nextSpec;
         // Signatures first used while building hold the old text: drop them (the next call regenerates).
         units.clear();

@@ -1,5 +1,6 @@
 #include "mlx/backend/gpu/eval.h"
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -34,6 +35,14 @@ void register_eval(const char* name, EvalFn fn) {
 }
 
 bool has_eval(const char* name) { return find(name) != nullptr; }
+
+std::vector<std::string> registered_evals() {
+  std::lock_guard<std::mutex> lock(registry_mu());
+  std::vector<std::string> names;
+  for (auto& [name, fn] : registry()) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 void set_stream_sync(void (*sync)()) { g_sync.store(sync); }
 

@@ -142,8 +142,9 @@ static void schedule(const std::vector<array>& outputs, bool allow_inline) {
       }
       run.push_back({node, event});
     }
-    if (allow_inline && one_stream && !run.empty() &&
-        run.front().node->primitive->device() == Device::cpu) {
+    // GPU streams too: their device work is complete when a task ends, so the
+    // calling thread may use its own device stream meanwhile.
+    if (allow_inline && one_stream && !run.empty()) {
       inline_worker = &scheduler::worker(run.front().node->primitive->stream());
     } else {
       flush();

@@ -173,8 +173,9 @@ void eval_custom_kernel_gpu(Primitive& p, const std::vector<array>& inputs,
   unsigned* g[3] = {&blocks.x, &blocks.y, &blocks.z};
   for (int d = 0; d < 3; ++d) {
     int tg = launch.threadgroup[d], gr = launch.grid[d];
-    // MLX: Metal dispatches threadgroups of `threadgroup`; CUDA blocks of min(threadgroup, grid).
-    *b[d] = static_cast<unsigned>(spec.round_grid_to_blocks ? std::min(tg, gr) : tg);
+    // MLX's CUDA launch for both dialects: blocks of min(threadgroup, grid). The
+    // translated Metal entry returns for threads past the grid (a Metal grid counts threads).
+    *b[d] = static_cast<unsigned>(std::min(tg, gr));
     *g[d] = static_cast<unsigned>((gr + tg - 1) / tg);
   }
   cuda::launch(*bin, blocks, block, static_cast<unsigned>(spec.shared_memory), stream, args.data());

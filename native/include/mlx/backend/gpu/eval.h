@@ -3,6 +3,7 @@
 // copies of its inputs (correct, slower), so every op works on mx.gpu.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "mlx/array.h"
@@ -26,5 +27,8 @@ void eval_on_gpu(Primitive& p, std::vector<array>& inputs, std::vector<array>& o
 
 /** Whether a GPU implementation is registered for the primitive named `name`. */
 bool has_eval(const char* name);
+
+/** Names of the primitives with a GPU implementation, sorted. */
+std::vector<std::string> registered_evals();
 
 } // namespace mlx::core::gpu

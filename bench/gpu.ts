@@ -1,0 +1,155 @@
+// GPU benchmarks (NVIDIA), side by side in one run, as JSON.
+//   npx tsx --conditions=source bench/gpu.ts        (on a machine with a GPU)
+// Times are medians of `mx.eval` wall time (the eval waits for the device).
+// GB/s counts bytes read + written. torch figures come from bench/torch_grid_sample.py
+// when python3 with torch is present.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as mx from 'mlx-ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+if (!mx.isAvailable(mx.gpu)) {
+  console.log(JSON.stringify({ skipped: `no GPU: ${mx.cuda.unavailableReason()}` }));
+  process.exit(0);
+}
+if (!process.env.MLX_TS_CACHE_DIR) process.env.MLX_TS_CACHE_DIR = mkdtempSync(path.join(tmpdir(), 'mlx-ts-gpu-bench-'));
+const only = process.env.BENCH_ONLY?.split(',');
+const want = (k: string) => !only || only.includes(k);
+const body = (file: string) => readFileSync(path.join(here, '..', 'kernels', file), 'utf8');
+const gpu = mx.gpu;
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+// Each repeat builds its graph in mx.tidy and disposes the outputs, so device
+// buffers return to the allocator's cache (as a training loop would).
+function timeMs(fn: () => mx.MxArray | mx.MxArray[], repeats = 10): number {
+  const once = (): number => {
+    const t0 = process.hrtime.bigint();
+    const out = mx.tidy(fn);
+    mx.eval(out);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    mx.dispose(out);
+    return ms;
+  };
+  once();
+  const t: number[] = [];
+  for (let i = 0; i < repeats; i++) t.push(once());
+  return median(t);
+}
+const r3 = (v: number) => Number(v.toFixed(3));
+const results: Record<string, unknown> = { device: mx.cuda.deviceInfo() };
+
+// ---- exp on 2^28 float32: built-in and custom, against a device copy ------------
+if (want('exp')) {
+  const n = 2 ** Number(process.env.BENCH_EXP_LOG2 ?? 28);
+  const x = mx.random.uniform(-1, 1, [n], mx.float32, undefined, gpu);
+  mx.eval(x);
+  const copyK = mx.fast.cudaKernel({
+    name: 'bench_copy',
+    inputNames: ['inp', 'n'],
+    outputNames: ['out'],
+    source: 'size_t i = size_t(blockIdx.x) * blockDim.x + threadIdx.x; if (i < size_t(n[0])) out[i] = inp[i];',
+  });
+  const expK = mx.fast.cudaKernel({ name: 'bench_exp', inputNames: ['inp', 'n'], outputNames: ['out'], source: body('exp.cu') });
+  const call = (k: mx.fast.CustomKernel) => () =>
+    k({ inputs: [x, n], grid: [n, 1, 1], threadgroup: [256, 1, 1], outputShapes: [[n]], outputDtypes: [mx.float32], stream: gpu })[0];
+  const bytes = 2 * 4 * n;
+  const copyMs = timeMs(call(copyK));
+  const customMs = timeMs(call(expK));
+  const builtinMs = timeMs(() => mx.exp(x, gpu));
+  const gbs = (ms: number) => r3(bytes / ms / 1e6);
+  results.exp_2pow28_f32 = {
+    device_copy: { ms: r3(copyMs), gb_s: gbs(copyMs) },
+    custom_cuda_kernel: { ms: r3(customMs), gb_s: gbs(customMs), fraction_of_copy: r3(copyMs / customMs) },
+    builtin_exp: { ms: r3(builtinMs), gb_s: gbs(builtinMs), fraction_of_copy: r3(copyMs / builtinMs), on_gpu: mx.cuda.gpuOps().includes('Exp') },
+  };
+}
+
+// ---- tiny cached kernel: call + eval overhead ------------------------------------
+if (want('tiny')) {
+  const tiny = mx.fast.cudaKernel({
+    name: 'bench_tiny',
+    inputNames: ['a'],
+    outputNames: ['out'],
+    source: 'int i = threadIdx.x; out[i] = a[i] + 1.0f;',
+  });
+  const a = mx.ones([4], mx.float32, gpu);
+  mx.eval(a);
+  const call = () => tiny({ inputs: [a], grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.float32], stream: gpu })[0];
+  for (let i = 0; i < 200; i++) mx.dispose(mx.tidy(() => { const o = call(); mx.eval(o); return o; }));
+  const per: number[] = [];
+  for (let r = 0; r < 15; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < 500; i++) {
+      const o = call();
+      mx.eval(o);
+      o.dispose();
+    }
+    per.push(Number(process.hrtime.bigint() - t0) / 1e3 / 500);
+  }
+  results.tiny_kernel_call_eval_us = r3(median(per));
+}
+
+// ---- grid_sample from the Metal source, vs torch -----------------------------------
+if (want('grid_sample')) {
+  const { gridSampleKernel, gridSampleVjpKernel, gridSample } = await import('../examples/grid_sample/grid_sample.js');
+  const [B, H, W, C] = (process.env.BENCH_GS ?? '8,1024,1024,64').split(',').map(Number);
+  const [gH, gW] = [256, 256];
+  const x = mx.random.normal([B, H, W, C], mx.float32, undefined, undefined, undefined, gpu);
+  // Samples stay inside the image: MLX's forward kernel reads the four
+  // neighbours before masking them, which faults past the first row of the buffer.
+  const grid = mx.random.uniform(-0.9, 0.9, [B, gH, gW, 2], mx.float32, undefined, gpu);
+  const cot = mx.random.normal([B, gH, gW, C], mx.float32, undefined, undefined, undefined, gpu);
+  mx.eval(x, grid, cot);
+  const fwd = timeMs(() => gridSampleKernel(x, grid, gpu));
+  const vjp = timeMs(() => gridSampleVjpKernel(x, grid, cot, gpu));
+  const gradMs = mx.stream(gpu, () =>
+    timeMs(() => mx.grad((a: mx.MxArray, g: mx.MxArray) => mx.sum(mx.multiply(gridSample(a, g) as mx.MxArray, cot)), [0, 1])(x, grid) as mx.MxArray[], 5),
+  );
+  let torch: Record<string, number> | null = null;
+  const t = spawnSync('python3', [path.join(here, 'torch_grid_sample.py'), String(B), String(H), String(W), String(C), String(gH), String(gW)], { encoding: 'utf8' });
+  if (t.status === 0) torch = JSON.parse(t.stdout.trim().split('\n').pop() ?? 'null');
+  results.grid_sample = {
+    sizes: { x: [B, H, W, C], grid: [B, gH, gW, 2] },
+    forward_metal_kernel_ms: r3(fwd),
+    vjp_metal_kernel_ms: r3(vjp),
+    grad_through_custom_function_ms: r3(gradMs),
+    torch: torch ?? { error: t.stderr?.slice(-300) },
+    speedup_vs_torch: torch ? { forward: r3(torch.forward_ms / fwd), backward: r3(torch.backward_ms / vjp) } : null,
+  };
+}
+
+// ---- axpby fused vs composed ---------------------------------------------------------
+if (want('axpby')) {
+  const N = 4096;
+  const x = mx.random.normal([N, N], mx.float32, undefined, undefined, undefined, gpu);
+  const y = mx.random.normal([N, N], mx.float32, undefined, undefined, undefined, gpu);
+  mx.eval(x, y);
+  const k = mx.fast.metalKernel({ name: 'axpby', inputNames: ['x', 'y', 'alpha', 'beta'], outputNames: ['out'], source: body('axpby.metal') });
+  const fused = timeMs(() => k({ inputs: [x, y, 4.0, 2.0], grid: [x.size, 1, 1], threadgroup: [256, 1, 1], outputShapes: [x.shape], outputDtypes: [x.dtype], stream: gpu })[0]);
+  const composed = timeMs(() => mx.add(mx.multiply(x, 4, gpu), mx.multiply(y, 2, gpu), gpu));
+  results.axpby_4096 = { fused_ms: r3(fused), composed_ms: r3(composed), speedup: r3(composed / fused) };
+}
+
+// ---- first NVRTC compile and disk-cache hit in a new process -------------------------
+if (want('compile')) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlx-ts-gpu-cache-'));
+  const child = path.join(here, 'gpu_compile_child.ts');
+  const run = () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', child], {
+      encoding: 'utf8',
+      env: { ...process.env, MLX_TS_CACHE_DIR: dir },
+    });
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
+  };
+  const first = run();
+  const second = run();
+  results.nvrtc = { first_process: first, second_process: second };
+}
+
+console.log(JSON.stringify(results, null, 2));

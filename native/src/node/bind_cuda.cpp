@@ -1,0 +1,84 @@
+// Bindings of the CUDA backend: availability, device properties, device
+// memory and the NVRTC kernel cache (mx.cuda in the SDK).
+#include "binding.h"
+#include "mlx/backend/gpu/eval.h"
+#include "../backend/cuda/device.h"
+#include "../backend/cuda/device_allocator.h"
+#include "../backend/cuda/nvrtc_compiler.h"
+
+namespace mlx_ts {
+
+namespace {
+
+namespace cu = mx::cuda;
+
+void init_cuda(Napi::Env env, Napi::Object exports) {
+  def(env, exports, "cudaIsAvailable", [](const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), mx::gpu::is_available());
+  });
+
+  def(env, exports, "cudaUnavailableReason", [](const Napi::CallbackInfo& info) {
+    return Napi::String::New(info.Env(), mx::gpu::unavailable_reason());
+  });
+
+  // cudaDeviceInfo(index) -> {name, totalMemory, computeCapability: [major, minor], ...}
+  def(env, exports, "cudaDeviceInfo", [](const Napi::CallbackInfo& info) {
+    int index = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+    if (!mx::gpu::is_available()) {
+      throw std::runtime_error("[cuda.deviceInfo] No GPU is available (" +
+                               mx::gpu::unavailable_reason() + ").");
+    }
+    const auto& d = cu::device_info(index);
+    auto o = Napi::Object::New(info.Env());
+    o.Set("name", d.name);
+    o.Set("totalMemory", static_cast<double>(d.total_memory));
+    auto cc = Napi::Array::New(info.Env(), 2);
+    cc.Set(0u, d.compute_major);
+    cc.Set(1u, d.compute_minor);
+    o.Set("computeCapability", cc);
+    o.Set("multiprocessors", d.sm_count);
+    o.Set("maxThreadsPerBlock", d.max_threads_per_block);
+    o.Set("maxSharedMemoryPerBlock", static_cast<double>(d.max_shared_per_block_optin));
+    o.Set("warpSize", d.warp_size);
+    return o;
+  });
+
+  def(env, exports, "cudaMemoryStats", [](const Napi::CallbackInfo& info) {
+    auto o = Napi::Object::New(info.Env());
+    o.Set("active", static_cast<double>(cu::device_active_memory()));
+    o.Set("peak", static_cast<double>(cu::device_peak_memory()));
+    o.Set("cache", static_cast<double>(cu::device_cache_memory()));
+    return o;
+  });
+
+  def(env, exports, "cudaClearCache", [](const Napi::CallbackInfo& info) {
+    cu::device_clear_cache();
+    return info.Env().Undefined();
+  });
+
+  def(env, exports, "gpuOps", [](const Napi::CallbackInfo& info) {
+    auto names = mx::gpu::registered_evals();
+    auto a = Napi::Array::New(info.Env(), names.size());
+    for (uint32_t i = 0; i < names.size(); ++i) a.Set(i, names[i]);
+    return a;
+  });
+
+  def(env, exports, "cudaKernelCacheStats", [](const Napi::CallbackInfo& info) {
+    auto s = cu::cuda_kernel_cache_stats();
+    auto o = Napi::Object::New(info.Env());
+    o.Set("compiles", static_cast<double>(s.compiles));
+    o.Set("failures", static_cast<double>(s.failures));
+    o.Set("diskHits", static_cast<double>(s.disk_hits));
+    o.Set("memoryHits", static_cast<double>(s.memory_hits));
+    o.Set("corruptEntries", static_cast<double>(s.corrupt_entries));
+    o.Set("lastCompileMs", s.last_compile_ms);
+    o.Set("cacheDir", cu::cuda_kernel_cache_dir());
+    return o;
+  });
+}
+
+} // namespace
+
+MLX_TS_REGISTER(cuda, init_cuda);
+
+} // namespace mlx_ts

@@ -1,0 +1,82 @@
+// mx.cuda: the NVIDIA backend's state. CUDA is loaded at first use (dlopen),
+// so one build runs on CPU-only machines; mx.gpu then is a clear error.
+import { native } from './native.js';
+
+declare module './native.js' {
+  interface NativeAddon {
+    cudaIsAvailable(): boolean;
+    cudaUnavailableReason(): string;
+    cudaDeviceInfo(index?: number): CudaDeviceInfo;
+    cudaMemoryStats(): CudaMemoryStats;
+    cudaClearCache(): void;
+    cudaKernelCacheStats(): CudaKernelCacheStats;
+    gpuOps(): string[];
+  }
+}
+
+/** Properties of a CUDA device. */
+export interface CudaDeviceInfo {
+  readonly name: string;
+  /** Bytes of device memory. */
+  readonly totalMemory: number;
+  /** `[major, minor]`, e.g. `[9, 0]` for an H100. */
+  readonly computeCapability: readonly [number, number];
+  readonly multiprocessors: number;
+  readonly maxThreadsPerBlock: number;
+  /** Bytes of shared memory a block can opt in to. */
+  readonly maxSharedMemoryPerBlock: number;
+  readonly warpSize: number;
+}
+
+/** Device memory held by arrays and by the allocator's cache, in bytes. */
+export interface CudaMemoryStats {
+  readonly active: number;
+  readonly peak: number;
+  readonly cache: number;
+}
+
+/** Counters of the NVRTC kernel cache (this process). */
+export interface CudaKernelCacheStats {
+  readonly compiles: number;
+  readonly failures: number;
+  readonly diskHits: number;
+  readonly memoryHits: number;
+  readonly corruptEntries: number;
+  readonly lastCompileMs: number;
+  readonly cacheDir: string;
+}
+
+/** Whether an NVIDIA GPU and its driver were found. */
+export function isAvailable(): boolean {
+  return native.cudaIsAvailable();
+}
+
+/** Why no GPU is available ('' when one is). */
+export function unavailableReason(): string {
+  return native.cudaUnavailableReason();
+}
+
+/** Properties of CUDA device `index` (default 0). */
+export function deviceInfo(index = 0): CudaDeviceInfo {
+  return native.cudaDeviceInfo(index);
+}
+
+/** Device memory statistics. */
+export function memoryStats(): CudaMemoryStats {
+  return native.cudaMemoryStats();
+}
+
+/** Returns cached (free) device memory to the driver. */
+export function clearCache(): void {
+  native.cudaClearCache();
+}
+
+/** Counters of the NVRTC kernel cache. */
+export function kernelCacheStats(): CudaKernelCacheStats {
+  return native.cudaKernelCacheStats();
+}
+
+/** Primitives that run on the GPU itself (others run their CPU code on host copies). */
+export function gpuOps(): string[] {
+  return native.gpuOps();
+}

@@ -111,6 +111,23 @@ if (want('grid_sample')) {
   const gradMs = mx.stream(gpu, () =>
     timeMs(() => mx.grad((a: mx.MxArray, g: mx.MxArray) => mx.sum(mx.multiply(gridSample(a, g) as mx.MxArray, cot)), [0, 1])(x, grid) as mx.MxArray[], 5),
   );
+  // The same vjp with simd_sum replaced by a full-warp shuffle sum: shows what
+  // Metal's active-lanes semantics (__activemask) costs after divergent code.
+  const fullWarp = mx.fast.metalKernel({
+    name: 'grid_sample_grad_full_warp',
+    inputNames: ['x', 'grid', 'cotangent'],
+    outputNames: ['x_grad', 'grid_grad'],
+    header: 'template <typename T> T full_warp_sum(T v) { for (int o = 16; o > 0; o /= 2) v += __shfl_xor_sync(0xffffffffu, v, o); return v; }',
+    source: body('grid_sample_vjp.metal').replace(/simd_sum\(/g, 'full_warp_sum('),
+    atomicOutputs: true,
+  });
+  const vjpFull = timeMs(() =>
+    fullWarp({
+      inputs: [x, grid, cot], template: [['T', x.dtype]], outputShapes: [x.shape, grid.shape], outputDtypes: [x.dtype, x.dtype],
+      grid: [B * gH * gW * Math.ceil(C / 32) * 32, 1, 1], threadgroup: [256, 1, 1], initValue: 0, stream: gpu,
+    }),
+  );
+  const zeros = timeMs(() => mx.zeros(x.shape, mx.float32, gpu));
   let torch: Record<string, number> | null = null;
   const t = spawnSync('python3', [path.join(here, 'torch_grid_sample.py'), String(B), String(H), String(W), String(C), String(gH), String(gW)], { encoding: 'utf8' });
   if (t.status === 0) torch = JSON.parse(t.stdout.trim().split('\n').pop() ?? 'null');
@@ -119,6 +136,8 @@ if (want('grid_sample')) {
     forward_metal_kernel_ms: r3(fwd),
     vjp_metal_kernel_ms: r3(vjp),
     grad_through_custom_function_ms: r3(gradMs),
+    vjp_full_warp_sum_variant_ms: r3(vjpFull),
+    zeros_like_x_ms: r3(zeros),
     torch: torch ?? { error: t.stderr?.slice(-300) },
     speedup_vs_torch: torch ? { forward: r3(torch.forward_ms / fwd), backward: r3(torch.backward_ms / vjp) } : null,
   };

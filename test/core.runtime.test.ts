@@ -73,13 +73,24 @@ describe('devices and streams', () => {
     expect(b.tolist()).toEqual([0, 0]);
   });
 
-  it('reports a clear error for the gpu without a backend', () => {
+  it.skipIf(mx.cuda.isAvailable())('reports a clear error for the gpu without a backend', () => {
     expect(mx.isAvailable(mx.gpu)).toBe(false);
+    expect(mx.cuda.unavailableReason()).not.toBe('');
     expect(() => mx.zeros([2], mx.float32, mx.gpu)).toThrow(
       /\[default_stream\] Cannot use the gpu device: no GPU backend is available/,
     );
     expect(() => mx.setDefaultDevice(mx.gpu)).toThrow(/\[set_default_device\] Cannot use the gpu device/);
     expect(() => mx.zeros([2], mx.float32, 'gpu' as unknown as mx.Device)).toThrow(/\[stream\] Expected a Stream or Device/);
+  });
+
+  it.skipIf(!mx.cuda.isAvailable())('runs on the gpu when CUDA is present: values match the cpu', () => {
+    const info = mx.cuda.deviceInfo();
+    expect(info.name.length).toBeGreaterThan(0);
+    expect(info.computeCapability[0]).toBeGreaterThanOrEqual(7);
+    const a = mx.arange(10, mx.float32);
+    const onGpu = mx.multiply(mx.exp(a, mx.gpu), 2, mx.gpu);
+    const want = mx.multiply(mx.exp(a), 2).tolist() as number[];
+    (onGpu.tolist() as number[]).forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(2e-6 * want[i]));
   });
 });
 

@@ -25,6 +25,8 @@ for s in $steps; do
     ops)
       [ -f test/gpu.ops.test.ts ] && node node_modules/vitest/vitest.mjs run test/gpu.ops.test.ts 2>&1 \
         | tee "$OUT/ops.log" | grep -E "×|FAIL|Test Files|Tests " | head -60 ;;
+    runtime)
+      node node_modules/vitest/vitest.mjs run test/core.runtime.test.ts 2>&1 | grep -E "×|FAIL|Test Files|Tests " ;;
     suite)
       node node_modules/vitest/vitest.mjs run 2>&1 | tee "$OUT/suite.log" | grep -E "×|FAIL|Test Files|Tests " | head -60 ;;
     probe)

@@ -32,6 +32,7 @@ export const HELP = `mlx-ts — MLX-compatible arrays for Node.js
 
 Usage:
   mlx-ts dev [kernel files or dirs...] --run <script> [options] [-- script args...]
+  mlx-ts --cmake-dir
   mlx-ts --help | --version
 
 Commands:
@@ -42,6 +43,9 @@ Commands:
          The script itself is watched too. Kernel compile diagnostics in the
          script's output are shown in colour with the source line.
          Default path: ./kernels. Ctrl-C stops the script and exits.
+
+  --cmake-dir  Print the folder of mlx-ts' CMake package, for C++ extensions:
+         cmake -DMLXTS_DIR=$(npx mlx-ts --cmake-dir) ... and find_package(MLXTS CONFIG).
 
 Options (dev):
   --run <script>      the script to run (required)
@@ -72,6 +76,7 @@ export interface DevOptions {
 export type Command =
   | { readonly command: 'help'; readonly text: string }
   | { readonly command: 'version' }
+  | { readonly command: 'cmake-dir' }
   | { readonly command: 'dev'; readonly options: DevOptions };
 
 /** A mistake on the command line (printed with a hint, exit code 2). */
@@ -88,6 +93,7 @@ export function parseArgs(argv: readonly string[]): Command {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') return { command: 'help', text: HELP };
   if (cmd === '-v' || cmd === '--version') return { command: 'version' };
+  if (cmd === '--cmake-dir') return { command: 'cmake-dir' };
   if (cmd !== 'dev') throw new UsageError(`Unknown command '${cmd}'.`);
   const paths: string[] = [];
   let script: string | undefined;
@@ -485,6 +491,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (cmd.command === 'version') {
     process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (cmd.command === 'cmake-dir') {
+    // sdk/cli.ts and dist/cli.js both sit one level below the package root.
+    process.stdout.write(`${fileURLToPath(new URL('../cmake', import.meta.url))}\n`);
     return 0;
   }
   return dev(cmd.options);

@@ -11,6 +11,7 @@ declare module './native.js' {
     cudaClearCache(): void;
     cudaKernelCacheStats(): CudaKernelCacheStats;
     gpuOps(): string[];
+    cudaCopyBandwidth(bytes: number, repeats: number): number;
   }
 }
 
@@ -79,4 +80,9 @@ export function kernelCacheStats(): CudaKernelCacheStats {
 /** Primitives that run on the GPU itself (others run their CPU code on host copies). */
 export function gpuOps(): string[] {
   return native.gpuOps();
+}
+
+/** GB/s (bytes read + written) of a device-to-device copy of `bytes` (cuMemcpyDtoD, event-timed). */
+export function copyBandwidth(bytes: number, repeats = 10): number {
+  return native.cudaCopyBandwidth(bytes, repeats);
 }

@@ -56,6 +56,34 @@ void init_cuda(Napi::Env env, Napi::Object exports) {
     return info.Env().Undefined();
   });
 
+  // cudaCopyBandwidth(bytes, repeats) -> GB/s (read + write) of cuMemcpyDtoD, timed with events:
+  // the reference "device copy" of the GPU benchmarks.
+  def(env, exports, "cudaCopyBandwidth", [](const Napi::CallbackInfo& info) {
+    if (!mx::gpu::is_available()) throw std::runtime_error("[cuda.copyBandwidth] No GPU is available.");
+    size_t bytes = static_cast<size_t>(info[0].As<Napi::Number>().DoubleValue());
+    int repeats = info[1].As<Napi::Number>().Int32Value();
+    cu::make_current(0);
+    const auto* api = cu::cuda_api();
+    void* a = cu::device_malloc(bytes);
+    void* b = cu::device_malloc(bytes);
+    cu::CudaStream stream(true);
+    cu::CudaEvent start(true), end(true);
+    auto copy = [&] {
+      cu::check(api->cuMemcpyDtoDAsync_v2(reinterpret_cast<cu::CUdeviceptr>(b),
+                                          reinterpret_cast<cu::CUdeviceptr>(a), bytes, stream.get()),
+                "cuMemcpyDtoDAsync");
+    };
+    copy();
+    start.record(stream.get());
+    for (int i = 0; i < repeats; ++i) copy();
+    end.record(stream.get());
+    end.synchronize();
+    float ms = cu::CudaEvent::elapsed_ms(start, end);
+    cu::device_free(a);
+    cu::device_free(b);
+    return Napi::Number::New(info.Env(), 2.0 * bytes * repeats / (ms * 1e6));
+  });
+
   def(env, exports, "gpuOps", [](const Napi::CallbackInfo& info) {
     auto names = mx::gpu::registered_evals();
     auto a = Napi::Array::New(info.Env(), names.size());

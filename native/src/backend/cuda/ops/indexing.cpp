@@ -45,7 +45,8 @@ void eval_take(Primitive& p, const std::vector<array>& inputs, std::vector<array
   Collapsed cpost = collapse(post, {post_st});
   Collapsed cidx = collapse(is, {ist});
   DimsArg pre_sh{}, pre_s{}, post_sh{}, post_s{}, idx_sh{}, idx_s{};
-  if (!to_dims(cpre.shape, pre_sh) || !to_dims(cpost.shape, post_sh) || !to_dims(cidx.shape, idx_sh)) {
+  if (!to_dims(cpre.shape, pre_sh) || !to_dims(cpost.shape, post_sh) ||
+      !to_dims(cidx.shape, idx_sh)) {
     eval_on_cpu(p, inputs, outputs);
     return;
   }
@@ -56,7 +57,8 @@ void eval_take(Primitive& p, const std::vector<array>& inputs, std::vector<array
   if (out.size() == 0) return;
 
   const size_t w = a.itemsize();
-  const auto& k = get_kernel(kernel_key(Family::Take, 0, dt(idx.dtype()), -1, -1, static_cast<unsigned>(w)), [&] {
+  const uint64_t key = kernel_key(Family::Take, 0, dt(idx.dtype()), -1, -1, static_cast<unsigned>(w));
+  const auto& k = get_kernel(key, [&] {
     std::string name = std::string("mlxg_take_w") + std::to_string(w) + "_" + dtype_tag(idx.dtype());
     return KernelSource{name, take_source(name, kernel_uint_type(w), kernel_type(idx.dtype()))};
   });
@@ -110,8 +112,11 @@ void eval_gather_axis(Primitive& p, const std::vector<array>& inputs, std::vecto
   if (out.size() == 0) return;
 
   const size_t w = a.itemsize();
-  const auto& k = get_kernel(kernel_key(Family::GatherAxis, 0, dt(idx.dtype()), -1, -1, static_cast<unsigned>(w)), [&] {
-    std::string name = std::string("mlxg_gather_axis_w") + std::to_string(w) + "_" + dtype_tag(idx.dtype());
+  const uint64_t key =
+      kernel_key(Family::GatherAxis, 0, dt(idx.dtype()), -1, -1, static_cast<unsigned>(w));
+  const auto& k = get_kernel(key, [&] {
+    std::string name =
+        std::string("mlxg_gather_axis_w") + std::to_string(w) + "_" + dtype_tag(idx.dtype());
     return KernelSource{name, gather_axis_source(name, kernel_uint_type(w), kernel_type(idx.dtype()))};
   });
   const void* pa = a.device_data();

@@ -196,7 +196,8 @@ array Temporaries::contiguous(const array& a) {
   if (a.flags().row_contiguous) return a;
   array t = make(a.shape(), a.dtype());
   std::vector<int64_t> st(a.strides().begin(), a.strides().end());
-  if (t.size() > 0 && !copy_strided(a.device_data(), a.dtype(), a.shape(), st, t.device_data(), a.dtype())) {
+  if (t.size() > 0 &&
+      !copy_strided(a.device_data(), a.dtype(), a.shape(), st, t.device_data(), a.dtype())) {
     throw std::runtime_error("[gpu] Cannot make a contiguous copy of an array with this layout.");
   }
   return t;
@@ -264,14 +265,17 @@ bool copy_strided(const void* src, Dtype src_dtype, const Shape& shape,
     k = &get_kernel(kernel_key(Family::Copy, 0, -1, -1, -1, static_cast<unsigned>(w)), [&] {
       const char* e = kernel_uint_type(w);
       std::string name = "mlxg_copy_w" + std::to_string(w);
-      return KernelSource{name, elementwise_source(name, std::string("mlxg::CastU<") + e + ", " + e + ">", e, {e})};
+      std::string op = std::string("mlxg::CastU<") + e + ", " + e + ">";
+      return KernelSource{name, elementwise_source(name, op, e, {e})};
     });
   } else {
     k = &get_kernel(kernel_key(Family::Copy, 1, dt(src_dtype), dt(dst_dtype)), [&] {
       const char* ti = kernel_type(src_dtype);
       const char* to = kernel_type(dst_dtype);
-      std::string name = std::string("mlxg_cast_") + dtype_tag(src_dtype) + "_" + dtype_tag(dst_dtype);
-      return KernelSource{name, elementwise_source(name, std::string("mlxg::CastU<") + to + ", " + ti + ">", to, {ti})};
+      std::string name =
+          std::string("mlxg_cast_") + dtype_tag(src_dtype) + "_" + dtype_tag(dst_dtype);
+      std::string op = std::string("mlxg::CastU<") + to + ", " + ti + ">";
+      return KernelSource{name, elementwise_source(name, op, to, {ti})};
     });
   }
   void* o = dst;

@@ -102,9 +102,12 @@ int write_kernel_catalog(const std::string& dir) {
     }
     for (Dtype t : {float16, bfloat16, float32, float64}) {
       const char* ty = kernel_type(t);
-      o.add(elementwise_source(name("normal"), std::string("mlxg::NormalR<") + ty + ">", ty, {"unsigned int"}));
-      o.add(elementwise_source(name("normal"), std::string("mlxg::NormalScaleR<") + ty + ">", ty, {"unsigned int", ty}));
-      o.add(elementwise_source(name("normal"), std::string("mlxg::NormalLocR<") + ty + ">", ty, {"unsigned int", ty}));
+      const std::string t_arg = std::string("<") + ty + ">";
+      o.add(elementwise_source(name("normal"), "mlxg::NormalR" + t_arg, ty, {"unsigned int"}));
+      o.add(elementwise_source(name("normal"), "mlxg::NormalScaleR" + t_arg, ty,
+                               {"unsigned int", ty}));
+      o.add(elementwise_source(name("normal"), "mlxg::NormalLocR" + t_arg, ty,
+                               {"unsigned int", ty}));
       o.add(elementwise_source(name("normal"), std::string("mlxg::NormalScaleLocR<") + ty + ">", ty,
                                {"unsigned int", ty, ty}));
     }
@@ -128,6 +131,14 @@ int write_kernel_catalog(const std::string& dir) {
       add("mlxg::MeanR", issubdtype(t, floating) ? t : float32);
       add("mlxg::ArgMaxR", uint32);
       add("mlxg::ArgMinR", uint32);
+      if (issubdtype(t, floating)) {
+        Dtype pass = t == float64 ? float64 : float32;
+        add("mlxg::MaxR", pass);
+        add("mlxg::MeanR", pass);
+        add("mlxg::LogSumExpR", t);
+        add("mlxg::VarianceR", t);
+        add("mlxg::StdR", t);
+      }
     }
     total += o.count;
     ok = ok && o.ok();

@@ -740,7 +740,14 @@ __device__ __forceinline__ void ew3(TO* out, const T0* a, const T1* b, const T2*
 //
 // A policy R has: Acc, identity(), load(T v, long long index) -> Acc,
 // combine(Acc, Acc) (associative and commutative), and
-// template <class O> finish(Acc, double scale) -> O.
+// template <class O> finish(Acc, double scale) -> O. Policies with kAux read
+// one value per output (AuxT, from a first pass): load(v, index, aux) and
+// finish(acc, scale, p1, p2, aux).
+
+struct NoAux {
+  using AuxT = float;
+  static constexpr bool kAux = false;
+};
 
 template <class T> struct acc_of { using type = typename Num<T>::C; };
 template <> struct acc_of<bool> { using type = unsigned int; };
@@ -753,7 +760,7 @@ template <> struct acc_of<unsigned int> { using type = unsigned int; };
 template <> struct acc_of<long long> { using type = unsigned long long; };
 template <> struct acc_of<unsigned long long> { using type = unsigned long long; };
 
-template <class T> struct SumR {
+template <class T> struct SumR : NoAux {
   using Acc = typename acc_of<T>::type;
   static __device__ __forceinline__ Acc identity() { return Acc(0); }
   static __device__ __forceinline__ Acc load(T v, long long) {
@@ -781,7 +788,7 @@ template <class T> struct MeanR : SumR<T> {
     }
   }
 };
-template <class T> struct ProdR {
+template <class T> struct ProdR : NoAux {
   using Acc = typename acc_of<T>::type;
   static __device__ __forceinline__ Acc identity() { return Acc(1); }
   static __device__ __forceinline__ Acc load(T v, long long) {
@@ -813,7 +820,7 @@ template <class T, bool IsMax> struct Extreme {
     }
   }
 };
-template <class T, bool IsMax> struct MinMaxR {
+template <class T, bool IsMax> struct MinMaxR : NoAux {
   using E = Extreme<T, IsMax>;
   using Acc = typename E::C;
   static __device__ __forceinline__ Acc identity() { return E::ident(); }
@@ -835,7 +842,7 @@ template <class T> struct MaxR : MinMaxR<T, true> {};
 template <class T> struct MinR : MinMaxR<T, false> {};
 
 // all / any: whether elements are nonzero (-0 is zero, NaN is not).
-template <class T, bool IsAnd> struct AndOrR {
+template <class T, bool IsAnd> struct AndOrR : NoAux {
   using Acc = unsigned int;
   static __device__ __forceinline__ Acc identity() { return IsAnd ? 1u : 0u; }
   static __device__ __forceinline__ Acc load(T v, long long) {
@@ -853,7 +860,7 @@ template <class C> struct ArgAcc {
   C val;
   unsigned idx;
 };
-template <class T, bool IsMax> struct ArgR {
+template <class T, bool IsMax> struct ArgR : NoAux {
   using E = Extreme<T, IsMax>;
   using C = typename E::C;
   using Acc = ArgAcc<C>;
@@ -881,6 +888,55 @@ template <class T, bool IsMax> struct ArgR {
 };
 template <class T> struct ArgMaxR : ArgR<T, true> {};
 template <class T> struct ArgMinR : ArgR<T, false> {};
+
+// The compute type of the two-pass reductions: double for float64, else float.
+template <class T> using pass_t = typename cond<is_same<T, double>::value, double, float>::type;
+
+// logsumexp's second pass: sum of exp(x - m) with m the output's maximum;
+// finish: log(sum) + m (m itself when it is infinite).
+template <class T> struct LogSumExpR {
+  using C = pass_t<T>;
+  using Acc = C;
+  using AuxT = C;
+  static constexpr bool kAux = true;
+  static __device__ __forceinline__ Acc identity() { return Acc(0); }
+  static __device__ __forceinline__ Acc load(T v, long long, C m) {
+    if constexpr (is_same<C, double>::value) return exp((double)v - m);
+    else return expf(Num<T>::load(v) - m);
+  }
+  static __device__ __forceinline__ Acc combine(Acc a, Acc b) { return a + b; }
+  template <class O>
+  static __device__ __forceinline__ O finish(Acc a, double, double, double, C m) {
+    double md = (double)m;
+    double v = (md == (double)inf_f() || md == -(double)inf_f()) ? md : log((double)a) + md;
+    return cast<O>(v);
+  }
+};
+
+// var/std's second pass: the sum of squared deviations from the mean (aux);
+// finish: / count (ddof 0: * scale = 1 / count) or / max(count - ddof, 0),
+// the square root for std (p1 = count, p2 = ddof).
+template <class T, bool IsStd> struct VarR {
+  using C = pass_t<T>;
+  using Acc = C;
+  using AuxT = C;
+  static constexpr bool kAux = true;
+  static __device__ __forceinline__ Acc identity() { return Acc(0); }
+  static __device__ __forceinline__ Acc load(T v, long long, C mu) {
+    C d = (C)Num<T>::load(v) - mu;
+    return d * d;
+  }
+  static __device__ __forceinline__ Acc combine(Acc a, Acc b) { return a + b; }
+  template <class O>
+  static __device__ __forceinline__ O finish(Acc a, double scale, double count, double ddof, C) {
+    double d = count - ddof;
+    double v = ddof == 0.0 ? __dmul_rn((double)a, scale) : (double)a / (d > 0.0 ? d : 0.0);
+    if (IsStd) v = sqrt(v);
+    return cast<O>(v);
+  }
+};
+template <class T> struct VarianceR : VarR<T, false> {};
+template <class T> struct StdR : VarR<T, true> {};
 
 // Warp shuffles of accumulators.
 __device__ __forceinline__ float shfl_xor(float v, int o) { return __shfl_xor_sync(0xffffffffu, v, o); }
@@ -965,8 +1021,10 @@ __device__ __forceinline__ void reduce_body(const void* in_, void* out_, long lo
                                             long long Rn, long long S, long long chunk, int G,
                                             int kept_nd, const Dims& kshape, const Dims& kst,
                                             int red_nd, const Dims& rshape, const Dims& rst,
-                                            int mode, double scale) {
+                                            int mode, double scale, const void* aux, double p1,
+                                            double p2) {
   using Acc = typename R::Acc;
+  using AuxT = typename R::AuxT;
   const bool from_acc = (mode & 1) != 0, to_acc = (mode & 2) != 0;
   const int groups = blockDim.x / G;
   const int lane = threadIdx.x % G, group = threadIdx.x / G;
@@ -977,9 +1035,11 @@ __device__ __forceinline__ void reduce_body(const void* in_, void* out_, long lo
     const bool valid = item < n_items;
     Acc acc = R::identity();
     long long o = 0, s = 0;
+    AuxT av = AuxT(0);
     if (valid) {
       o = item % n_out;
       s = item / n_out;
+      if constexpr (R::kAux) av = ((const AuxT*)aux)[o];
       const long long b = loc1(o, kept_nd, kshape, kst);
       const long long r0 = s * chunk;
       const long long r1 = r0 + chunk < Rn ? r0 + chunk : Rn;
@@ -989,13 +1049,18 @@ __device__ __forceinline__ void reduce_body(const void* in_, void* out_, long lo
           acc = R::combine(acc, in[b + loc1(r, red_nd, rshape, rst)]);
       } else {
         const TIn* in = (const TIn*)in_;
-        for (long long r = r0 + lane; r < r1; r += G)
-          acc = R::combine(acc, R::load(in[b + loc1(r, red_nd, rshape, rst)], r));
+        for (long long r = r0 + lane; r < r1; r += G) {
+          if constexpr (R::kAux)
+            acc = R::combine(acc, R::load(in[b + loc1(r, red_nd, rshape, rst)], r, av));
+          else
+            acc = R::combine(acc, R::load(in[b + loc1(r, red_nd, rshape, rst)], r));
+        }
       }
     }
     acc = group_reduce<R>(acc, G);
     if (valid && lane == 0) {
       if (to_acc) ((Acc*)out_)[o * S + s] = acc;
+      else if constexpr (R::kAux) ((TOut*)out_)[o] = R::template finish<TOut>(acc, scale, p1, p2, av);
       else ((TOut*)out_)[o] = R::template finish<TOut>(acc, scale);
     }
   }
@@ -1222,10 +1287,11 @@ std::string reduce_source(const std::string& name, const std::string& op_type,
   return kernel_prelude() + "\nextern \"C\" __global__ void " + name +
          "(const void* in, void* out, long long n_out, long long R, long long S, "
          "long long chunk, int G, int kept_nd, mlxg::Dims kshape, mlxg::Dims kst, int red_nd, "
-         "mlxg::Dims rshape, mlxg::Dims rst, int mode, double scale) {\n  mlxg::reduce_body<" +
+         "mlxg::Dims rshape, mlxg::Dims rst, int mode, double scale, const void* aux, double p1, "
+         "double p2) {\n  mlxg::reduce_body<" +
          op_type + ", " + in_type + ", " + out_type +
          ">(in, out, n_out, R, S, chunk, G, kept_nd, kshape, kst, red_nd, rshape, rst, mode, "
-         "scale);\n}\n";
+         "scale, aux, p1, p2);\n}\n";
 }
 
 std::string take_source(const std::string& name, const char* elem_type, const char* index_type) {

@@ -44,7 +44,8 @@ std::string elementwise_source(const std::string& name, const std::string& op_ty
  * reading `in_type` and writing `out_type`. Parameters: (const void* in, void*
  * out, long long n_out, long long R, long long S, long long chunk, int G, int
  * kept_ndim, Dims kept_shape, Dims kept_strides, int red_ndim, Dims red_shape,
- * Dims red_strides, int mode, double scale).
+ * Dims red_strides, int mode, double scale, const void* aux, double p1, double p2); aux
+ * holds one value per output for the two-pass policies (logsumexp, var, std).
  */
 std::string reduce_source(const std::string& name, const std::string& op_type,
                           const char* in_type, const char* out_type);

@@ -110,7 +110,8 @@ void eval_normal(Primitive& p, const std::vector<array>& inputs, std::vector<arr
     const char* ty = kernel_type(t);
     std::vector<const char*> types{"unsigned int"};
     for (size_t i = 1; i < ins.size(); ++i) types.push_back(ty);
-    return KernelSource{name, elementwise_source(name, std::string(functors[mode]) + "<" + ty + ">", ty, types)};
+    std::string op = std::string(functors[mode]) + "<" + ty + ">";
+    return KernelSource{name, elementwise_source(name, op, ty, types)};
   });
   run_elementwise(k, out, ins, L, ParamsArg{});
 }

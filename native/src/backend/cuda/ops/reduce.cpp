@@ -14,7 +14,9 @@
 // Accumulators: float for float16/bfloat16/float32 sums and products, double
 // for float64, wrapping uint32/uint64 for integers (as the CPU), the compute
 // type for max/min; NaN propagates; argmax/argmin ties go to the first index.
-// Var, Std and LogSumExp (two passes), complex64 and anything else run on the CPU.
+// Var, Std and LogSumExp take two passes: a mean or maximum per output (into a
+// temporary), then the policy that reads it as its per-output auxiliary value.
+// complex64 and anything else run on the CPU.
 #include <algorithm>
 #include <cstdlib>
 
@@ -27,13 +29,19 @@ namespace mlx::core::cuda::ops {
 
 namespace {
 
-enum ReduceOp : unsigned { kAnd, kOr, kSum, kProd, kMin, kMax, kMean, kArgMax, kArgMin };
+// The first six follow Reduce::ReduceType.
+enum ReduceOp : unsigned {
+  kAnd, kOr, kSum, kProd, kMin, kMax, kMean, kArgMax, kArgMin, kLogSumExp, kVar, kStd
+};
 
 const char* policy_name(unsigned op) {
   switch (op) {
     case kMean: return "mlxg::MeanR";
     case kArgMax: return "mlxg::ArgMaxR";
     case kArgMin: return "mlxg::ArgMinR";
+    case kLogSumExp: return "mlxg::LogSumExpR";
+    case kVar: return "mlxg::VarianceR";
+    case kStd: return "mlxg::StdR";
     default: return kReducePolicies[op];
   }
 }
@@ -53,6 +61,9 @@ size_t acc_size(unsigned op, Dtype t) {
     case kMax:
       if (is_f) return t == float64 ? 8 : 4;
       return t.size();
+    case kLogSumExp:
+    case kVar:
+    case kStd: return t == float64 ? 8 : 4;
     default: { // arg: {C val; unsigned idx;}
       size_t c = is_f ? (t == float64 ? 8 : 4) : t.size();
       return c == 8 ? 16 : 8;
@@ -79,7 +90,8 @@ struct View {
 };
 
 bool run_reduce(unsigned op, const array& in, const std::vector<int>& axes, bool ordered,
-                array& out, double scale) {
+                array& out, double scale, const void* aux = nullptr, double p1 = 0,
+                double p2 = 0) {
   const Dtype t = in.dtype();
   const int nd = static_cast<int>(in.ndim());
   std::vector<bool> reduced(nd, false);
@@ -168,9 +180,10 @@ bool run_reduce(unsigned op, const array& in, const std::vector<int>& axes, bool
     to_dims(v.red.shape, rshape);
     to_dims(v.red.strides, rstr);
     int mode = (v.acc ? 1 : 0) | (S > 1 ? 2 : 0);
-    double sc = scale;
+    double sc = scale, a_p1 = p1, a_p2 = p2;
+    const void* a_aux = aux;
     void* args[] = {&in_ptr, &out_ptr, &a_nout, &a_R, &a_S, &a_chunk, &a_G, &kept_nd, &kshape,
-                    &kstr, &red_nd, &rshape, &rstr, &mode, &sc};
+                    &kstr, &red_nd, &rshape, &rstr, &mode, &sc, &a_aux, &a_p1, &a_p2};
     const unsigned block = 256;
     const int64_t groups = block / G;
     const int64_t items = n_out * S;
@@ -236,7 +249,55 @@ void eval_arg_reduce(Primitive& p, const std::vector<array>& inputs, std::vector
   if (!ok || !run_reduce(op, in, axes, true, out, 1.0)) eval_on_cpu(p, inputs, outputs);
 }
 
+double reduced_count(const array& in, const std::vector<int>& axes) {
+  double n = 1;
+  for (int ax : axes) n *= in.shape(ax);
+  return n;
+}
+
+// The first pass's dtype of the two-pass reductions (as the CPU: float64 stays).
+Dtype pass_dtype(Dtype t) { return t == float64 ? float64 : float32; }
+
+// logsumexp: the maximum (in the pass dtype), then log(sum(exp(x - max))) + max.
+void eval_logsumexp(Primitive& p, const std::vector<array>& inputs, std::vector<array>& outputs) {
+  auto& r = static_cast<LogSumExp&>(p);
+  const array& in = inputs[0];
+  array& out = outputs[0];
+  if (!issubdtype(in.dtype(), floating) || !issubdtype(out.dtype(), floating)) {
+    eval_on_cpu(p, inputs, outputs);
+    return;
+  }
+  Temporaries temps;
+  array m = temps.make(out.shape(), pass_dtype(in.dtype()));
+  if (!run_reduce(kMax, in, r.axes(), false, m, 1.0) ||
+      !run_reduce(kLogSumExp, in, r.axes(), false, out, 1.0, m.device_data())) {
+    eval_on_cpu(p, inputs, outputs);
+  }
+}
+
+// var / std: the mean (in the pass dtype), then the squared deviations from it.
+void eval_var(Primitive& p, const std::vector<array>& inputs, std::vector<array>& outputs) {
+  auto& v = static_cast<Var&>(p);
+  const array& in = inputs[0];
+  array& out = outputs[0];
+  if (!issubdtype(in.dtype(), floating) || !issubdtype(out.dtype(), floating)) {
+    eval_on_cpu(p, inputs, outputs);
+    return;
+  }
+  const double count = reduced_count(in, v.axes());
+  Temporaries temps;
+  array mu = temps.make(out.shape(), pass_dtype(in.dtype()));
+  if (!run_reduce(kMean, in, v.axes(), false, mu, 1.0 / count) ||
+      !run_reduce(v.is_std() ? kStd : kVar, in, v.axes(), false, out, 1.0 / count, mu.device_data(),
+                  count, static_cast<double>(v.ddof()))) {
+    eval_on_cpu(p, inputs, outputs);
+  }
+}
+
 const bool registered = [] {
+  gpu::register_eval("LogSumExp", eval_logsumexp);
+  gpu::register_eval("Var", eval_var);
+  gpu::register_eval("Std", eval_var);
   for (const char* name : {"All", "Any", "Sum", "Prod", "Min", "Max"}) {
     gpu::register_eval(name, eval_reduce);
   }

@@ -29,8 +29,8 @@ for s in $steps; do
       node node_modules/vitest/vitest.mjs run test/core.runtime.test.ts 2>&1 | grep -E "×|FAIL|Test Files|Tests " ;;
     suite)
       node node_modules/vitest/vitest.mjs run 2>&1 | tee "$OUT/suite.log" | grep -E "×|FAIL|Test Files|Tests " | head -60 ;;
-    probe)
-      node --import tsx --conditions=source .device/probe/probe.ts 2>&1 | tail -20 ;;
+    copyprobe)
+      node --import tsx --conditions=source test/gpu/copy_probe.ts 2>&1 | tail -20 ;;
     bench)
       node --import tsx --conditions=source bench/gpu.ts 2>&1 | tee "$OUT/bench_gpu.json" | tail -60 ;;
   esac

@@ -13,7 +13,7 @@ for s in $steps; do
   echo "=== $s"
   case $s in
     selftest)
-      g++ -std=c++17 -O2 -I native/include -I native/src/core native/src/backend/cuda/{cuda_api,device,device_allocator,nvrtc_compiler}.cpp \
+      g++ -std=c++17 -O2 -I native/include -I native/src/core native/src/backend/cuda/{cuda_api,device,device_allocator,nvrtc_compiler}.cpp native/src/kernels/cache_files.cpp \
         native/src/backend/cuda/selftest/cuda_selftest.cpp -ldl -lpthread -o /tmp/cuda_selftest \
         && /tmp/cuda_selftest --require-gpu 2>&1 | tee "$OUT/selftest.log" | tail -25 ;;
     translation)

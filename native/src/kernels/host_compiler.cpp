@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cache_files.h"
 #include "kernel_diagnostics.h"
 
 extern char** environ;
@@ -25,6 +26,8 @@ extern char** environ;
 namespace mlx::core::kernels {
 
 namespace {
+
+using namespace cache_files;
 
 std::mutex g_mu;
 std::string g_include_dir;
@@ -44,26 +47,6 @@ std::unordered_map<std::string, int> g_registry_ids;
 std::atomic<int64_t> s_compiles{0}, s_failures{0}, s_disk_hits{0}, s_memory_hits{0},
     s_corrupt{0};
 std::atomic<double> s_last_compile_ms{0};
-
-// Two independent 64-bit hashes: a content address, not a security boundary
-// (the cache entry also stores the full key material and is compared on load).
-std::string hash_hex(const std::string& s) {
-  uint64_t h1 = 1469598103934665603ull, h2 = 0x9e3779b97f4a7c15ull;
-  for (unsigned char c : s) {
-    h1 = (h1 ^ c) * 1099511628211ull;
-    h2 = (h2 + c) * 0xff51afd7ed558ccdull;
-    h2 ^= h2 >> 29;
-  }
-  char buf[33];
-  snprintf(buf, sizeof(buf), "%016llx%016llx", static_cast<unsigned long long>(h1),
-           static_cast<unsigned long long>(h2));
-  return buf;
-}
-
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : fallback;
-}
 
 bool is_executable(const std::string& path) {
   struct stat st;
@@ -125,40 +108,6 @@ std::vector<std::string> compile_flags(const KernelBuild& b) {
       flags.push_back(f);
   }
   return flags;
-}
-
-bool make_dirs(const std::string& path) {
-  std::string cur;
-  std::stringstream parts(path);
-  std::string part;
-  if (!path.empty() && path[0] == '/') cur = "/";
-  while (std::getline(parts, part, '/')) {
-    if (part.empty()) continue;
-    cur += part + "/";
-    if (mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) return false;
-  }
-  return true;
-}
-
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  out = ss.str();
-  return true;
-}
-
-bool write_file(const std::string& path, const std::string& data) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) return false;
-  f.write(data.data(), static_cast<std::streamsize>(data.size()));
-  return static_cast<bool>(f);
-}
-
-std::string unique_suffix() {
-  static std::atomic<uint64_t> counter{0};
-  return "." + std::to_string(getpid()) + "." + std::to_string(counter++) + ".tmp";
 }
 
 /** Runs argv, returning its exit status and combined stdout/stderr. */

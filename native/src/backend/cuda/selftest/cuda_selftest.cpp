@@ -1,4 +1,4 @@
-// g++ -std=c++17 -O2 -I native/include -I native/src/core native/src/backend/cuda/*.cpp native/src/backend/cuda/selftest/cuda_selftest.cpp -ldl -lpthread -o /tmp/cuda_selftest
+// g++ -std=c++17 -O2 -I native/include -I native/src/core native/src/backend/cuda/{cuda_api,device,device_allocator,nvrtc_compiler}.cpp native/src/kernels/cache_files.cpp native/src/backend/cuda/selftest/cuda_selftest.cpp -ldl -lpthread -o /tmp/cuda_selftest
 //
 // Standalone GPU self-test of the CUDA layer (driver loading, device info,
 // allocator, NVRTC compile + memory/disk cache, launches, cuBLAS). Run from the

@@ -44,6 +44,22 @@ function timeMs(fn: () => mx.MxArray | mx.MxArray[], repeats = 10): number {
 const r3 = (v: number) => Number(v.toFixed(3));
 const results: Record<string, unknown> = { device: mx.cuda.deviceInfo() };
 
+// Device time of the kernels `fn` launches (median over repeats), from events.
+function kernelMs(fn: () => mx.MxArray | mx.MxArray[], repeats = 10): Record<string, number> {
+  const per: Record<string, number[]> = {};
+  for (let i = 0; i < repeats; i++) {
+    const { launches } = mx.cuda.kernelTiming(() => {
+      const out = mx.tidy(fn);
+      mx.eval(out);
+      mx.dispose(out);
+    });
+    const sum: Record<string, number> = {};
+    for (const l of launches) sum[l.kernel] = (sum[l.kernel] ?? 0) + l.ms;
+    for (const [k, v] of Object.entries(sum)) (per[k] ??= []).push(v);
+  }
+  return Object.fromEntries(Object.entries(per).map(([k, v]) => [k, r3(median(v))]));
+}
+
 // ---- exp on 2^28 float32: built-in and custom, against a device copy ------------
 if (want('exp')) {
   const n = 2 ** Number(process.env.BENCH_EXP_LOG2 ?? 28);
@@ -56,20 +72,25 @@ if (want('exp')) {
     source: 'size_t i = size_t(blockIdx.x) * blockDim.x + threadIdx.x; if (i < size_t(n[0])) out[i] = inp[i];',
   });
   const expK = mx.fast.cudaKernel({ name: 'bench_exp', inputNames: ['inp', 'n'], outputNames: ['out'], source: body('exp.cu') });
-  const call = (k: mx.fast.CustomKernel) => () =>
-    k({ inputs: [x, n], grid: [n, 1, 1], threadgroup: [256, 1, 1], outputShapes: [[n]], outputDtypes: [mx.float32], stream: gpu })[0];
+  const expVecK = mx.fast.cudaKernel({ name: 'bench_exp_vec4', inputNames: ['inp', 'n'], outputNames: ['out'], source: body('exp_vec4.cu') });
+  const call = (k: mx.fast.CustomKernel, threads = n) => () =>
+    k({ inputs: [x, n], grid: [threads, 1, 1], threadgroup: [256, 1, 1], outputShapes: [[n]], outputDtypes: [mx.float32], stream: gpu })[0];
   const bytes = 2 * 4 * n;
-  const copyMs = timeMs(call(copyK));
-  const customMs = timeMs(call(expK));
-  const builtinMs = timeMs(() => mx.exp(x, gpu));
   const gbs = (ms: number) => r3(bytes / ms / 1e6);
   const memcpyGbs = mx.cuda.copyBandwidth(4 * n);
   const memcpyMs = bytes / memcpyGbs / 1e6;
+  const entry = (fn: () => mx.MxArray) => {
+    const ms = timeMs(fn);
+    const kernel = Object.values(kernelMs(fn)).reduce((a, b) => a + b, 0);
+    return { ms: r3(ms), gb_s: gbs(ms), fraction_of_copy: r3(memcpyMs / ms), kernel_ms: r3(kernel), kernel_fraction_of_copy: r3(memcpyMs / kernel) };
+  };
   results.exp_2pow28_f32 = {
     device_copy_cuMemcpyDtoD_event_timed: { ms: r3(memcpyMs), gb_s: r3(memcpyGbs) },
-    device_copy_custom_kernel: { ms: r3(copyMs), gb_s: gbs(copyMs) },
-    custom_cuda_kernel: { ms: r3(customMs), gb_s: gbs(customMs), fraction_of_copy: r3(memcpyMs / customMs) },
-    builtin_exp: { ms: r3(builtinMs), gb_s: gbs(builtinMs), fraction_of_copy: r3(memcpyMs / builtinMs), on_gpu: mx.cuda.gpuOps().includes('Exp') },
+    builtin_exp: { ...entry(() => mx.exp(x, gpu)), on_gpu: mx.cuda.gpuOps().includes('Exp') },
+    custom_cuda_kernel_float4: entry(call(expVecK, Math.floor(n / 4) + 1)),
+    custom_cuda_kernel_one_element_per_thread: entry(call(expK)),
+    custom_copy_one_element_per_thread: entry(call(copyK)),
+    builtin_copy_add_zero: entry(() => mx.add(x, 0, gpu)),
   };
 }
 
@@ -83,19 +104,34 @@ if (want('tiny')) {
   });
   const a = mx.ones([4], mx.float32, gpu);
   mx.eval(a);
-  const call = () => tiny({ inputs: [a], grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.float32], stream: gpu })[0];
+  const call = (inp = a) => tiny({ inputs: [inp], grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.float32], stream: gpu })[0];
   for (let i = 0; i < 200; i++) mx.dispose(mx.tidy(() => { const o = call(); mx.eval(o); return o; }));
-  const per: number[] = [];
-  for (let r = 0; r < 15; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < 500; i++) {
-      const o = call();
-      mx.eval(o);
-      o.dispose();
+  // Microseconds per iteration of `body`, median of 15 runs of `inner` iterations.
+  const perIter = (body: () => void, inner = 500) => {
+    const per: number[] = [];
+    for (let r = 0; r < 15; r++) {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < inner; i++) body();
+      per.push(Number(process.hrtime.bigint() - t0) / 1e3 / inner);
     }
-    per.push(Number(process.hrtime.bigint() - t0) / 1e3 / 500);
-  }
-  results.tiny_kernel_call_eval_us = r3(median(per));
+    return r3(median(per));
+  };
+  const callEval = perIter(() => { const o = call(); mx.eval(o); o.dispose(); });
+  const callOnly = perIter(() => { call().dispose(); });
+  // 100 dependent calls, one eval: the launch cost without a wait per call.
+  const chained = perIter(() => {
+    let o = a;
+    const made: mx.MxArray[] = [];
+    for (let i = 0; i < 100; i++) { o = call(o); made.push(o); }
+    mx.eval(o);
+    for (const m of made) m.dispose();
+  }, 5) / 100;
+  results.tiny_kernel = {
+    call_and_eval_us: callEval,
+    call_only_graph_build_us: callOnly,
+    per_call_in_a_chain_of_100_one_eval_us: r3(chained),
+    builtin_add_call_and_eval_us: perIter(() => { const o = mx.add(a, 1, gpu); mx.eval(o); o.dispose(); }),
+  };
 }
 
 // ---- grid_sample from the Metal source, vs torch -----------------------------------
@@ -138,6 +174,8 @@ if (want('grid_sample')) {
     sizes: { x: [B, H, W, C], grid: [B, gH, gW, 2] },
     forward_metal_kernel_ms: r3(fwd),
     vjp_metal_kernel_ms: r3(vjp),
+    forward_device_ms_by_kernel: kernelMs(() => gridSampleKernel(x, grid, gpu)),
+    vjp_device_ms_by_kernel: kernelMs(() => gridSampleVjpKernel(x, grid, cot, gpu)),
     grad_through_custom_function_ms: r3(gradMs),
     vjp_full_warp_sum_variant_ms: r3(vjpFull),
     zeros_like_x_ms: r3(zeros),

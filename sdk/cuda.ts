@@ -12,6 +12,7 @@ declare module './native.js' {
     cudaKernelCacheStats(): CudaKernelCacheStats;
     gpuOps(): string[];
     cudaCopyBandwidth(bytes: number, repeats: number): number;
+    cudaKernelTiming(on: boolean): KernelTiming[] | undefined;
   }
 }
 
@@ -45,6 +46,15 @@ export interface CudaKernelCacheStats {
   readonly corruptEntries: number;
   readonly lastCompileMs: number;
   readonly cacheDir: string;
+}
+
+/** Device time of one kernel launch (event-timed). */
+export interface KernelTiming {
+  /** The kernel's entry name (custom kernels: `custom_kernel_<name>…`; built-ins: `mlxg_…`). */
+  readonly kernel: string;
+  readonly grid: readonly [number, number, number];
+  readonly block: readonly [number, number, number];
+  readonly ms: number;
 }
 
 /** Whether an NVIDIA GPU and its driver were found. */
@@ -85,4 +95,24 @@ export function gpuOps(): string[] {
 /** GB/s (bytes read + written) of a device-to-device copy of `bytes` (cuMemcpyDtoD, event-timed). */
 export function copyBandwidth(bytes: number, repeats = 10): number {
   return native.cudaCopyBandwidth(bytes, repeats);
+}
+
+/**
+ * Device time of each kernel launched while `fn` runs (its graphs must be
+ * evaluated inside it): events are recorded around every launch of built-in
+ * and custom kernels (cuBLAS calls and copies are not counted).
+ * @returns `fn`'s result and the launches in order
+ * @throws Error starting with `[cuda.kernelTiming]` without a GPU
+ */
+export function kernelTiming<T>(fn: () => T): { result: T; launches: KernelTiming[] } {
+  native.cudaKernelTiming(true);
+  let stopped = false;
+  try {
+    const result = fn();
+    const launches = native.cudaKernelTiming(false) ?? [];
+    stopped = true;
+    return { result, launches };
+  } finally {
+    if (!stopped) native.cudaKernelTiming(false);
+  }
 }

@@ -35,6 +35,7 @@ export type NativeStreamArg = NativeDevice | NativeStream | undefined;
 export interface NativeAddon {
   NativeArray: new () => NativeArray;
   fromBuffer(data: ArrayBufferView, shape: number[], dtype: number): NativeArray;
+  scalar(value: number, dtype: number): NativeArray;
   eval(arrays: NativeArray[]): void;
   asyncEval(arrays: NativeArray[]): Promise<void>;
   getActiveMemory(): number;

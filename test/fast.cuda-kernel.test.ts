@@ -1,5 +1,6 @@
 // mx.fast.cudaKernel: MLX's test_fast.py CUDA cases, plus shared memory,
 // warp shuffles, ballots, atomics, whole-block rounding and errors.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as mx from 'mlx-ts';
 import { KERNEL_DEVICES, lcg, maxAbsDiff, values } from './helpers/kernels.js';
@@ -10,6 +11,28 @@ const ELEM = 'auto elem = cooperative_groups::this_grid().thread_rank();';
 describe.each(KERNEL_DEVICES.map((d) => [d.toString(), d] as const))('cudaKernel on %s', (_, device) => {
   const run = (kernel: mx.fast.CustomKernel, opts: Omit<mx.fast.KernelCallOptions, 'stream'>): mx.MxArray[] =>
     kernel({ ...opts, stream: device });
+
+  it('kernels/exp_vec4.cu: float4 loads and stores, leftover elements by the next thread', () => {
+    const kernel = mx.fast.cudaKernel({
+      name: 'exp_vec4',
+      inputNames: ['inp', 'n'],
+      outputNames: ['out'],
+      source: readFileSync(new URL('../kernels/exp_vec4.cu', import.meta.url), 'utf8'),
+    });
+    for (const n of [1024, 1027]) {
+      const xs = lcg(n, 11, -4, 4);
+      const [out] = run(kernel, {
+        inputs: [f32(xs), n],
+        grid: [Math.floor(n / 4) + 1, 1, 1],
+        threadgroup: [256, 1, 1],
+        outputShapes: [[n]],
+        outputDtypes: [mx.float32],
+      });
+      const got = values(out);
+      const want = xs.map((x) => Math.fround(Math.exp(x)));
+      expect(maxAbsDiff(got.map((v, i) => v / want[i]), want.map(() => 1))).toBeLessThan(1e-6);
+    }
+  });
 
   it('basic: copies its input (test_custom_kernel_basic)', () => {
     const a = f32(lcg(4, 7), [2, 2]);

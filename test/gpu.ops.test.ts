@@ -774,6 +774,44 @@ describe.skipIf(!HAS_GPU)('GPU ops match the CPU', () => {
     compare('grad of take (scatter-add)', (s) => mx.grad((w: A) => mx.sum(mx.take(w, ids, 0, s), undefined, false, s))(table) as A, 'exact');
   }, LONG);
 
+  it('dense elementwise in 16-byte packs: tails, unaligned views, broadcast scalars, where', () => {
+    for (const d of [float32, float16, int8, int64, float64, bool_]) {
+      for (const n of [1, 7, 16, 1029, 4099]) {
+        const a = randomArray(d, [n + 1], 401 + n);
+        const b = randomArray(d, [n + 1], 402 + n);
+        const head = (x: A) => mx.asStrided(x, [n], [1], 0);
+        const shifted = (x: A) => mx.asStrided(x, [n], [1], 1); // not 16-byte aligned
+        const k = d === bool_ ? mx.array(true, d) : mx.array(3, d);
+        compare(`${d.name}[${n}] maximum`, (s) => mx.maximum(head(a), head(b), s), 'exact');
+        compare(`${d.name}[${n}] maximum, one operand unaligned`, (s) => mx.maximum(head(a), shifted(b), s), 'exact');
+        compare(`${d.name}[${n}] maximum with a broadcast scalar`, (s) => mx.maximum(head(a), k, s), 'exact');
+        compare(`${d.name}[${n}] less (bool out)`, (s) => mx.less(head(a), shifted(b), s), 'exact');
+        compare(`${d.name}[${n}] where`, (s) => mx.where(mx.less(head(a), head(b), s), head(a), shifted(b), s), 'exact');
+        compare(`${d.name}[${n}] astype float32`, (s) => mx.astype(head(a), float32, s), 'exact');
+      }
+    }
+  }, LONG);
+
+  it('one eval mixing GPU ops, CPU fallbacks and freed intermediates waits for the device once, correctly', async () => {
+    const x = randomArray(float32, [1 << 20], 501, -1, 1);
+    const f = (s: mx.Device) => {
+      let y = x;
+      for (let i = 0; i < 8; ++i) {
+        y = mx.exp(mx.multiply(y, mx.array(0.5, float32), s), s); // GPU kernels; earlier ys are freed meanwhile
+        if (i === 3) y = mx.reshape(mx.tril(mx.reshape(y, [1024, 1024], s), 0, s), [1 << 20], s); // tril: a CPU fallback
+      }
+      return mx.sum(y, undefined, false, s);
+    };
+    compare('exp chain with a tril fallback', f, { rtol: 1e-4, atol: 1e-5 });
+    // Another stream's worker running meanwhile does not see half-written buffers.
+    const other = mx.newStream(GPU);
+    const pending = mx.exp(x, other);
+    const done = mx.asyncEval(pending);
+    compare('while another GPU stream works', f, { rtol: 1e-4, atol: 1e-5 });
+    await done;
+    check(pending, mx.exp(x, CPU), TOL.float32, 'async stream result');
+  }, LONG);
+
   it('repeated calls reuse the compiled kernels (and stay correct)', () => {
     const a = mx.array([1, 2, 3, 4], float32);
     const b = mx.array([10, 20, 30, 40], float32);

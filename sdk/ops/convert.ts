@@ -9,18 +9,9 @@ import { native } from '../native.js';
 /** An array, or a JS scalar standing for a 0-d array. */
 export type ArrayLike = MxArray | number | boolean;
 
-
 /** @internal A 0-d array of `value` with `dtype`. */
 export function scalar(value: number | boolean, dtype: Dtype): MxArray {
-  const v = typeof value === 'boolean' ? Number(value) : value;
-  const h = native.fromBuffer(new Float64Array([v]), [], 11 /* float64 */);
-  if (dtype.val === 11) return wrap(h);
-  try {
-    return wrap(native.astype(h, dtype.val, undefined));
-  } finally {
-    // The cast node keeps the float64 source alive natively.
-    h.dispose();
-  }
+  return wrap(native.scalar(typeof value === 'boolean' ? Number(value) : value, dtype.val));
 }
 
 /** The dtype MLX gives a lone JS scalar: bool, int32 for integers, else float32. */

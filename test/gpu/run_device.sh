@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything the GPU machine runs in one call (see the device tool's README):
 #   carry: .device build-portable   (build-portable: MLX_TS_PORTABLE=1 MLX_TS_BUILD_DIR=build-portable npm run build:native)
-#   command: bash test/gpu/run_device.sh [steps...]   steps: selftest translation kernels ops suite bench (default: all but suite)
+#   command: bash test/gpu/run_device.sh [steps...]   steps: tools selftest translation kernels ops runtime suite trace bench (default: all but suite)
 set -uo pipefail
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 xz -dc .device/node.xz > /tmp/node && chmod +x /tmp/node && export PATH=/tmp:$PATH
@@ -29,8 +29,11 @@ for s in $steps; do
       node node_modules/vitest/vitest.mjs run test/core.runtime.test.ts 2>&1 | grep -E "×|FAIL|Test Files|Tests " ;;
     suite)
       node node_modules/vitest/vitest.mjs run 2>&1 | tee "$OUT/suite.log" | grep -E "×|FAIL|Test Files|Tests " | head -60 ;;
-    copyprobe)
-      node --import tsx --conditions=source test/gpu/copy_probe.ts 2>&1 | tail -20 ;;
+    tools)
+      ls /usr/local/cuda/bin | tr '\n' ' '; echo; command -v nsys ncu compute-sanitizer || true
+      python3 -c "import torch; print('torch', torch.__version__)" 2>&1 | tail -1 ;;
+    trace)
+      MLX_TS_GPU_TRACE=1 node --import tsx --conditions=source test/gpu/trace_probe.ts 2>&1 | tee "$OUT/trace.log" | grep -A12 -- "---" | head -150 ;;
     bench)
       node --import tsx --conditions=source bench/gpu.ts 2>&1 | tee "$OUT/bench_gpu.json" | tail -60 ;;
   esac

@@ -142,6 +142,10 @@ class array {
   void* ensure_device() const;
   /** The device address of this view, or null when no device copy exists. */
   void* device_data() const;
+  /** Whether both arrays view the same buffer. */
+  bool shares_data_with(const array& other) const {
+    return desc_->data && desc_->data == other.desc_->data;
+  }
   /** Gives this (unevaluated) array fresh device memory of nbytes(): a GPU op's output. */
   void set_device_data(size_t bytes);
   /** After a CPU op wrote the data: the host bytes are the valid ones. */

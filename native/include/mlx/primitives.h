@@ -3,6 +3,7 @@
 // so an MLX extension primitive ports with include changes only.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -68,7 +69,14 @@ class UnaryPrimitive : public Primitive {
   }
 };
 
-/** Throws the error for a primitive evaluated on a device without a backend. */
+/** What a primitive's eval_gpu throws when it has no GPU code of its own: the
+ * GPU evaluator then runs its CPU code on host copies (and remembers that). */
+class NoGpuImplementation : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/** Throws NoGpuImplementation for the primitive named `primitive_name`. */
 [[noreturn]] void no_gpu_backend(const char* primitive_name);
 
 /** Defines eval_gpu to report that no GPU backend is present. */

@@ -1,9 +1,14 @@
 #include "mlx/backend/gpu/eval.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace mlx::core::gpu {
 
@@ -20,6 +25,22 @@ std::unordered_map<std::string, EvalFn>& registry() {
 }
 
 std::atomic<void (*)()> g_sync{nullptr};
+
+// DeferredSync nesting on this thread, and whether device work is unwaited.
+thread_local int t_defer_depth = 0;
+thread_local bool t_pending = false;
+
+// MLX_TS_GPU_TRACE=1: one stderr line per GPU task and per wait (where host time goes).
+bool tracing() {
+  static const bool on = [] {
+    const char* v = std::getenv("MLX_TS_GPU_TRACE");
+    return v && *v && std::string(v) != "0";
+  }();
+  return on;
+}
+double now_us() {
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 EvalFn find(const char* name) {
   std::lock_guard<std::mutex> lock(registry_mu());
@@ -46,13 +67,89 @@ std::vector<std::string> registered_evals() {
 
 void set_stream_sync(void (*sync)()) { g_sync.store(sync); }
 
+bool deferring() { return t_defer_depth > 0; }
+void note_pending() { t_pending = true; }
+bool has_pending() { return t_pending; }
+
+void flush_pending() {
+  if (!t_pending) return;
+  t_pending = false;
+  double t0 = tracing() ? now_us() : 0;
+  if (auto sync = g_sync.load()) sync();
+  if (tracing()) std::fprintf(stderr, "[gpu-trace] wait %.1f us\n", now_us() - t0);
+}
+
+DeferredSync::DeferredSync() { ++t_defer_depth; }
+
+void DeferredSync::finish() {
+  if (t_defer_depth == 1) flush_pending();
+}
+
+DeferredSync::~DeferredSync() {
+  try {
+    finish();
+  } catch (...) {
+    // finish() reports errors; a destructor only makes sure nothing stays pending.
+  }
+  --t_defer_depth;
+}
+
+namespace {
+
+// Primitives whose eval_gpu said it has no GPU code (built-ins without a GPU
+// kernel): asked once, then sent straight to the CPU fallback.
+std::unordered_set<std::string>& cpu_only() {
+  static std::unordered_set<std::string> names;
+  return names;
+}
+
+bool known_cpu_only(const char* name) {
+  std::lock_guard<std::mutex> lock(registry_mu());
+  return cpu_only().count(name) > 0;
+}
+
+// Outputs computed on the device; an output sharing an input's buffer (a
+// pass-through) keeps that buffer's residency.
+void finish_on_device(const std::vector<array>& inputs, std::vector<array>& outputs) {
+  if (t_defer_depth > 0) {
+    t_pending = true;
+  } else if (auto sync = g_sync.load()) {
+    sync();
+  }
+  for (auto& o : outputs) {
+    bool shared = false;
+    for (const auto& in : inputs) shared = shared || (in.shares_data_with(o));
+    if (!shared) o.mark_device_written();
+  }
+}
+
+} // namespace
+
 void eval_on_gpu(Primitive& p, std::vector<array>& inputs, std::vector<array>& outputs) {
   if (EvalFn fn = find(p.name())) {
+    double t0 = tracing() ? now_us() : 0;
     for (auto& in : inputs) in.ensure_device();
+    double t1 = tracing() ? now_us() : 0;
     fn(p, inputs, outputs);
-    if (auto sync = g_sync.load()) sync();
-    for (auto& o : outputs) o.mark_device_written();
+    double t2 = tracing() ? now_us() : 0;
+    finish_on_device(inputs, outputs);
+    if (tracing()) {
+      std::fprintf(stderr, "[gpu-trace] %s inputs %.1f us, enqueue %.1f us, finish %.1f us\n", p.name(),
+                   t1 - t0, t2 - t1, now_us() - t2);
+    }
     return;
+  }
+  // A primitive's own eval_gpu (an extension's): inputs on the device.
+  if (!known_cpu_only(p.name())) {
+    try {
+      for (auto& in : inputs) in.ensure_device();
+      p.eval_gpu(inputs, outputs);
+      finish_on_device(inputs, outputs);
+      return;
+    } catch (const NoGpuImplementation&) {
+      std::lock_guard<std::mutex> lock(registry_mu());
+      cpu_only().insert(p.name());
+    }
   }
   // No GPU implementation: the CPU one, on host copies.
   for (auto& in : inputs) in.ensure_host();

@@ -38,7 +38,7 @@ void no_gpu_backend(const char* primitive_name) {
   std::ostringstream msg;
   msg << "[" << primitive_name << "] No GPU backend is available on this machine; "
       << "run this operation on mx.cpu.";
-  throw std::runtime_error(msg.str());
+  throw NoGpuImplementation(msg.str());
 }
 
 } // namespace mlx::core

@@ -151,10 +151,21 @@ static void schedule(const std::vector<array>& outputs, bool allow_inline) {
     }
   }
   if (!inline_worker) return;
-  auto task = [&run]() {
+  // One wait for the device at the end instead of one per GPU task; host
+  // reads in between (CPU fallbacks, item()) wait as needed.
+  std::exception_ptr device_error;
+  auto task = [&run, &device_error]() {
+    gpu::DeferredSync deferred;
     for (auto& item : run) run_node(item);
+    try {
+      deferred.finish();
+    } catch (...) {
+      device_error = std::current_exception();
+    }
   };
-  if (!inline_worker->try_run_inline(task)) {
+  bool ran = inline_worker->try_run_inline(task);
+  if (device_error) std::rethrow_exception(device_error);
+  if (!ran) {
     inline_worker->enqueue([items = std::move(run)]() mutable {
       for (auto& item : items) run_node(item);
     });

@@ -1,6 +1,7 @@
 // Custom kernels on an NVIDIA GPU: the kernel's CUDA unit (MLX's text for
 // cudaKernel, the Metal body translated for metalKernel) compiled by NVRTC and
 // launched on the worker's device stream with MLX's launch geometry.
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -90,15 +91,26 @@ void allocate_outputs(std::vector<array>& outputs, const std::optional<double>& 
     out.set_device_data(out.nbytes());
     if (!init || out.nbytes() == 0) continue;
     auto dst = reinterpret_cast<cuda::CUdeviceptr>(out.device_data());
-    if (*init == 0.0) {
-      cuda::check(api->cuMemsetD8Async(dst, 0, out.nbytes(), s), "cuMemsetD8Async");
-      continue;
+    // The value in the output's dtype, as the CPU would convert it.
+    array one(Shape{}, out.dtype(), nullptr, {});
+    copy_cpu(array(*init, float64), one, CopyType::Scalar);
+    const size_t w = out.itemsize();
+    unsigned bits = 0;
+    if (w <= 4) std::memcpy(&bits, one.data<void>(), w);
+    // Elements of 1, 2 or 4 bytes (or all-zero bytes): a memset of that width.
+    if (w == 4 || (*init == 0.0 && out.nbytes() % 4 == 0)) {
+      cuda::check(api->cuMemsetD32Async(dst, bits, out.nbytes() / 4, s), "cuMemsetD32Async");
+    } else if (w == 2) {
+      cuda::check(api->cuMemsetD16Async(dst, static_cast<unsigned short>(bits), out.size(), s), "cuMemsetD16Async");
+    } else if (w == 1) {
+      cuda::check(api->cuMemsetD8Async(dst, static_cast<unsigned char>(bits), out.size(), s), "cuMemsetD8Async");
+    } else {
+      // 8-byte elements: one host copy filled with the value, uploaded.
+      array host(out.shape(), out.dtype(), nullptr, {});
+      copy_cpu(one, host, CopyType::Scalar);
+      cuda::check(api->cuMemcpyHtoDAsync_v2(dst, host.data<void>(), out.nbytes(), s), "cuMemcpyHtoDAsync");
+      cuda::synchronize_stream(s); // the host copy is freed on return
     }
-    // Other values: one host copy filled with the value's bytes, uploaded.
-    array host(out.shape(), out.dtype(), nullptr, {});
-    copy_cpu(array(*init, float64), host, CopyType::Scalar);
-    cuda::check(api->cuMemcpyHtoDAsync_v2(dst, host.data<void>(), out.nbytes(), s), "cuMemcpyHtoDAsync");
-    cuda::check(api->cuStreamSynchronize(s), "cuStreamSynchronize");
   }
 }
 

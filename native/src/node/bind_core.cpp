@@ -36,6 +36,14 @@ class EvalWorker : public Napi::AsyncWorker {
 };
 
 void init_core(Napi::Env env, Napi::Object exports) {
+  // scalar(value, dtype): a 0-d host array holding value cast to dtype, ready
+  // at once (no graph node, so a GPU graph using it stays on one stream).
+  def(env, exports, "scalar", [](const Napi::CallbackInfo& info) {
+    if (!info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "[array] Expected a number.");
+    auto dtype = arg_dtype(info, 1, "array");
+    return wrap(info.Env(), mx::array(info[0].As<Napi::Number>().DoubleValue(), dtype));
+  });
+
   // fromBuffer(typedArray, shape, dtype): copies the bytes into a new array.
   def(env, exports, "fromBuffer", [](const Napi::CallbackInfo& info) {
     if (!info[0].IsTypedArray()) {

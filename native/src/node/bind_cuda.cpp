@@ -84,6 +84,36 @@ void init_cuda(Napi::Env env, Napi::Object exports) {
     return Napi::Number::New(info.Env(), 2.0 * bytes * repeats / (ms * 1e6));
   });
 
+  // cudaKernelTiming(on): starts/stops timing launches; stopping returns
+  // [{kernel, grid, block, ms}] for the launches since the start.
+  def(env, exports, "cudaKernelTiming", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    if (!mx::gpu::is_available()) throw std::runtime_error("[cuda.kernelTiming] No GPU is available.");
+    bool on = info.Length() > 0 && info[0].ToBoolean().Value();
+    if (on) {
+      cu::take_kernel_timings(); // drop launches of an earlier session
+      cu::set_kernel_timing(true);
+      return info.Env().Undefined();
+    }
+    cu::set_kernel_timing(false);
+    auto timings = cu::take_kernel_timings();
+    auto arr = Napi::Array::New(info.Env(), timings.size());
+    for (uint32_t i = 0; i < timings.size(); ++i) {
+      const auto& t = timings[i];
+      auto o = Napi::Object::New(info.Env());
+      o.Set("kernel", t.kernel);
+      auto g = Napi::Array::New(info.Env(), 3), b = Napi::Array::New(info.Env(), 3);
+      for (uint32_t d = 0; d < 3; ++d) {
+        g.Set(d, t.grid[d]);
+        b.Set(d, t.block[d]);
+      }
+      o.Set("grid", g);
+      o.Set("block", b);
+      o.Set("ms", t.ms);
+      arr.Set(i, o);
+    }
+    return arr;
+  });
+
   def(env, exports, "gpuOps", [](const Napi::CallbackInfo& info) {
     auto names = mx::gpu::registered_evals();
     auto a = Napi::Array::New(info.Env(), names.size());

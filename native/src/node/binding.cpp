@@ -82,7 +82,11 @@ void JsArray::release() {
 
 void JsArray::hold(mx::array a) {
   release();
-  external_bytes_ = static_cast<int64_t>(a.nbytes());
+  // V8 is told about host memory so that the GC collects forgotten arrays;
+  // results of GPU ops live in device memory, and reporting them would start a
+  // V8 collection after every large GPU op (~0.3 ms each for 1 GiB outputs).
+  bool on_gpu = a.has_primitive() && a.primitive().device() == mx::Device::gpu;
+  external_bytes_ = on_gpu ? 0 : static_cast<int64_t>(a.nbytes());
   arr = std::move(a);
   if (external_bytes_ > 0) Napi::MemoryManagement::AdjustExternalMemory(env_, external_bytes_);
 }

@@ -172,6 +172,7 @@ void load_driver(State& st) {
   MLXTS_SYM(cuMemcpyDtoHAsync_v2);
   MLXTS_SYM(cuMemcpyDtoDAsync_v2);
   MLXTS_SYM(cuMemsetD8Async);
+  MLXTS_SYM(cuMemsetD16Async);
   MLXTS_SYM(cuMemsetD32Async);
   MLXTS_SYM(cuMemHostAlloc);
   MLXTS_SYM(cuMemFreeHost);
@@ -180,6 +181,7 @@ void load_driver(State& st) {
   MLXTS_SYM(cuStreamCreate);
   MLXTS_SYM(cuStreamDestroy_v2);
   MLXTS_SYM(cuStreamSynchronize);
+  MLXTS_SYM(cuStreamQuery);
   MLXTS_SYM(cuStreamWaitEvent);
   MLXTS_SYM(cuEventCreate);
   MLXTS_SYM(cuEventDestroy_v2);

@@ -130,6 +130,7 @@ struct CudaApi {
   CUresult (*cuMemcpyDtoHAsync_v2)(void* dst, CUdeviceptr src, size_t bytes, CUstream s);
   CUresult (*cuMemcpyDtoDAsync_v2)(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream s);
   CUresult (*cuMemsetD8Async)(CUdeviceptr dst, unsigned char value, size_t count, CUstream s);
+  CUresult (*cuMemsetD16Async)(CUdeviceptr dst, unsigned short value, size_t count, CUstream s);
   CUresult (*cuMemsetD32Async)(CUdeviceptr dst, unsigned value, size_t count, CUstream s);
   CUresult (*cuMemHostAlloc)(void** ptr, size_t bytes, unsigned flags);
   CUresult (*cuMemFreeHost)(void* ptr);
@@ -138,6 +139,7 @@ struct CudaApi {
   CUresult (*cuStreamCreate)(CUstream* s, unsigned flags);
   CUresult (*cuStreamDestroy_v2)(CUstream s);
   CUresult (*cuStreamSynchronize)(CUstream s);
+  CUresult (*cuStreamQuery)(CUstream s);
   CUresult (*cuStreamWaitEvent)(CUstream s, CUevent e, unsigned flags);
   CUresult (*cuEventCreate)(CUevent* e, unsigned flags);
   CUresult (*cuEventDestroy_v2)(CUevent e);

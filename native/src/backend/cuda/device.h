@@ -45,6 +45,11 @@ int arch();
 void context_synchronize();
 
 /** An owning CUDA stream of the current device (non-blocking w.r.t. the legacy stream). */
+/** Waits for the work queued on `s`: polls for a short while first (a small
+ *  kernel finishes in a few microseconds; a blocking wait adds a wake-up), then
+ *  blocks. */
+void synchronize_stream(CUstream s);
+
 class CudaStream {
  public:
   explicit CudaStream(bool non_blocking = true);

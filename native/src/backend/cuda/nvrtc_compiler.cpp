@@ -31,6 +31,18 @@ std::atomic<int64_t> s_compiles{0}, s_failures{0}, s_disk_hits{0}, s_memory_hits
     s_corrupt{0}, s_write_failures{0};
 std::atomic<double> s_last_compile_ms{0};
 
+// Kernel timing (set_kernel_timing): launches with their event pair.
+struct TimedLaunch {
+  std::string kernel;
+  unsigned grid[3];
+  unsigned block[3];
+  CUevent start;
+  CUevent end;
+};
+std::atomic<bool> g_timing{false};
+std::mutex g_timing_mu;
+std::vector<TimedLaunch> g_timed;
+
 /** NVRTC's target: "sm_90" (SASS) when it knows the arch, else the newest older
  *  "compute_XX" (PTX the driver JIT-compiles). */
 std::string choose_target(const CudaApi& a, int arch, const CudaBuild& b) {
@@ -306,8 +318,18 @@ void launch(const CudaKernelBinary& k, Dim3 grid, Dim3 block, unsigned shared_by
     }
     k.dynamic_shared_optin.store(shared_bytes, std::memory_order_relaxed);
   }
+  CUevent timing[2] = {nullptr, nullptr};
+  if (g_timing.load(std::memory_order_relaxed)) {
+    for (auto& e : timing) check(a.cuEventCreate(&e, 0), "cuEventCreate");
+    check(a.cuEventRecord(timing[0], stream), "cuEventRecord");
+  }
   CUresult r = a.cuLaunchKernel(k.function, grid.x, grid.y, grid.z, block.x, block.y, block.z,
                                 shared_bytes, stream, args, nullptr);
+  if (timing[0]) {
+    a.cuEventRecord(timing[1], stream);
+    std::lock_guard<std::mutex> lock(g_timing_mu);
+    g_timed.push_back({k.lowered_name, {grid.x, grid.y, grid.z}, {block.x, block.y, block.z}, timing[0], timing[1]});
+  }
   if (r != CUDA_SUCCESS) {
     std::string what = "cuLaunchKernel(" + k.lowered_name + ", grid " + std::to_string(grid.x) +
                        "x" + std::to_string(grid.y) + "x" + std::to_string(grid.z) + ", block " +
@@ -315,6 +337,27 @@ void launch(const CudaKernelBinary& k, Dim3 grid, Dim3 block, unsigned shared_by
                        std::to_string(block.z) + ", shared " + std::to_string(shared_bytes) + ")";
     check(r, what.c_str());
   }
+}
+
+void set_kernel_timing(bool on) { g_timing.store(on); }
+
+std::vector<KernelTiming> take_kernel_timings() {
+  std::vector<TimedLaunch> launches;
+  {
+    std::lock_guard<std::mutex> lock(g_timing_mu);
+    launches.swap(g_timed);
+  }
+  const CudaApi& a = *cuda_api();
+  std::vector<KernelTiming> out;
+  out.reserve(launches.size());
+  for (auto& l : launches) {
+    float ms = -1;
+    if (a.cuEventSynchronize(l.end) == CUDA_SUCCESS) a.cuEventElapsedTime(&ms, l.start, l.end);
+    out.push_back({l.kernel, {l.grid[0], l.grid[1], l.grid[2]}, {l.block[0], l.block[1], l.block[2]}, ms});
+    a.cuEventDestroy_v2(l.start);
+    a.cuEventDestroy_v2(l.end);
+  }
+  return out;
 }
 
 CudaKernelCacheStats cuda_kernel_cache_stats() {

@@ -67,6 +67,21 @@ struct Dim3 {
 void launch(const CudaKernelBinary& k, Dim3 grid, Dim3 block, unsigned shared_bytes,
             CUstream stream, void** args);
 
+/** Device time of one kernel launch, from events recorded around it. */
+struct KernelTiming {
+  std::string kernel; // the lowered (extern "C") name
+  unsigned grid[3];
+  unsigned block[3];
+  double ms;
+};
+
+/** Turns on (or off) event timing of every launch through launch(). Off by
+ *  default: two event records per launch cost about a microsecond. */
+void set_kernel_timing(bool on);
+
+/** Waits for the timed launches so far and returns them in launch order (clearing the list). */
+std::vector<KernelTiming> take_kernel_timings();
+
 struct CudaKernelCacheStats {
   int64_t compiles{0};        // NVRTC runs that succeeded
   int64_t failures{0};        // NVRTC runs that failed

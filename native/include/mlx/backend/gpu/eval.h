@@ -22,7 +22,31 @@ void register_eval(const char* name, EvalFn fn);
 /** Waits for the device work the calling worker enqueued (installed by the backend). */
 void set_stream_sync(void (*sync)());
 
-/** Evaluates `p` (on a GPU stream) and returns once its outputs are complete. */
+/** While one is alive on a thread, GPU tasks run on that thread enqueue their
+ * device work without waiting for it; the wait happens once, in finish() (or
+ * the destructor), or earlier when host code needs the bytes (to_host). Used
+ * by a synchronous eval that runs a one-stream graph on the calling thread. */
+class DeferredSync {
+ public:
+  DeferredSync();
+  ~DeferredSync();
+  DeferredSync(const DeferredSync&) = delete;
+  DeferredSync& operator=(const DeferredSync&) = delete;
+  /** Waits for the deferred work; rethrows a device error. */
+  void finish();
+};
+
+/** Whether the calling thread defers its device waits (inside a DeferredSync). */
+bool deferring();
+/** Records that the calling thread enqueued device work it has not waited for. */
+void note_pending();
+/** Whether the calling thread has device work it has not waited for. */
+bool has_pending();
+/** Waits for the calling thread's pending device work (no-op without any). */
+void flush_pending();
+
+/** Evaluates `p` (on a GPU stream); its outputs are complete on return unless
+ * the thread defers its waits (DeferredSync). */
 void eval_on_gpu(Primitive& p, std::vector<array>& inputs, std::vector<array>& outputs);
 
 /** Whether a GPU implementation is registered for the primitive named `name`. */

@@ -1,5 +1,7 @@
 #include "jit_kernels.h"
 
+#include "mlx/backend/gpu/eval.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -175,9 +177,10 @@ void eval_on_cpu(Primitive& p, const std::vector<array>& inputs, std::vector<arr
 }
 
 Temporaries::~Temporaries() {
-  if (arrays_.empty()) return;
+  // A deferring thread frees them after its wait (see backend.cpp's release).
+  if (arrays_.empty() || gpu::deferring()) return;
   try {
-    check(cuda_api()->cuStreamSynchronize(current_stream()), "cuStreamSynchronize");
+    synchronize_stream(current_stream());
   } catch (...) {
     // The evaluator synchronizes again and reports the error.
   }

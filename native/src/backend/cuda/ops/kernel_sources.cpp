@@ -682,6 +682,93 @@ __device__ __forceinline__ void locs(I i, int ndim, const Dims& shape, const Str
   }
 }
 
+// Dense path: each thread moves 16 bytes per step. One 4-byte element per
+// thread keeps too few loads in flight to saturate HBM (Little's law: an H200
+// needs ~3 MB in flight, 4 B x 2048 threads x 132 SMs is ~1 MB).
+template <class T, int U> struct alignas(sizeof(T) * U) Pack { T v[U]; };
+template <class A> __host__ __device__ constexpr int size_max() { return (int)sizeof(A); }
+template <class A, class B, class... R> __host__ __device__ constexpr int size_max() {
+  return (int)sizeof(A) > size_max<B, R...>() ? (int)sizeof(A) : size_max<B, R...>();
+}
+template <class T> __device__ __forceinline__ bool pack_ok(const T* p, int u, long long stride) {
+  return stride == 0 || (stride == 1 && ((unsigned long long)p % (sizeof(T) * u)) == 0);
+}
+// Pack q of p (stride 1), or its one element repeated (stride 0: a broadcast scalar).
+template <int U, class T>
+__device__ __forceinline__ Pack<T, U> load_pack(const T* p, long long q, long long stride) {
+  Pack<T, U> r;
+  if (stride == 0) {
+    const T x = p[0];
+#pragma unroll
+    for (int j = 0; j < U; ++j) r.v[j] = x;
+  } else {
+    r = reinterpret_cast<const Pack<T, U>*>(p)[q];
+  }
+  return r;
+}
+
+// Packs of the output for q < n / U (pack(q)), then the tail elements (tail(i)).
+template <class TO, int U, class PackFn, class TailFn>
+__device__ __forceinline__ void vec_loop(TO* out, long long n, PackFn pack, TailFn tail) {
+  const long long tid = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  const long long step = (long long)gridDim.x * blockDim.x;
+  const long long np = n / U;
+  for (long long q = tid; q < np; q += step) reinterpret_cast<Pack<TO, U>*>(out)[q] = pack(q);
+  for (long long i = np * U + tid; i < n; i += step) out[i] = tail(i);
+}
+
+template <class Op, class TO, class T0>
+__device__ __forceinline__ bool ew1_vec(TO* out, const T0* a, long long n, int ndim,
+                                        const StridesN<1>& st, const P& p) {
+  constexpr int U = 16 / size_max<TO, T0>();
+  const long long s0 = st.v[0][0];
+  if (U < 2 || ndim > 1 || !pack_ok(out, U, 1) || !pack_ok(a, U, s0)) return false;
+  vec_loop<TO, U>(out, n, [&](long long q) {
+    Pack<T0, U> va = load_pack<U>(a, q, s0);
+    Pack<TO, U> r;
+#pragma unroll
+    for (int j = 0; j < U; ++j) r.v[j] = Op::f(va.v[j], p);
+    return r;
+  }, [&](long long i) { return Op::f(a[i * s0], p); });
+  return true;
+}
+template <class Op, class TO, class T0, class T1>
+__device__ __forceinline__ bool ew2_vec(TO* out, const T0* a, const T1* b, long long n, int ndim,
+                                        const StridesN<2>& st, const P& p) {
+  constexpr int U = 16 / size_max<TO, T0, T1>();
+  const long long s0 = st.v[0][0], s1 = st.v[1][0];
+  if (U < 2 || ndim > 1 || !pack_ok(out, U, 1) || !pack_ok(a, U, s0) || !pack_ok(b, U, s1)) return false;
+  vec_loop<TO, U>(out, n, [&](long long q) {
+    Pack<T0, U> va = load_pack<U>(a, q, s0);
+    Pack<T1, U> vb = load_pack<U>(b, q, s1);
+    Pack<TO, U> r;
+#pragma unroll
+    for (int j = 0; j < U; ++j) r.v[j] = Op::f(va.v[j], vb.v[j], p);
+    return r;
+  }, [&](long long i) { return Op::f(a[i * s0], b[i * s1], p); });
+  return true;
+}
+template <class Op, class TO, class T0, class T1, class T2>
+__device__ __forceinline__ bool ew3_vec(TO* out, const T0* a, const T1* b, const T2* c, long long n,
+                                        int ndim, const StridesN<3>& st, const P& p) {
+  constexpr int U = 16 / size_max<TO, T0, T1, T2>();
+  const long long s0 = st.v[0][0], s1 = st.v[1][0], s2 = st.v[2][0];
+  if (U < 2 || ndim > 1 || !pack_ok(out, U, 1) || !pack_ok(a, U, s0) || !pack_ok(b, U, s1) ||
+      !pack_ok(c, U, s2)) {
+    return false;
+  }
+  vec_loop<TO, U>(out, n, [&](long long q) {
+    Pack<T0, U> va = load_pack<U>(a, q, s0);
+    Pack<T1, U> vb = load_pack<U>(b, q, s1);
+    Pack<T2, U> vc = load_pack<U>(c, q, s2);
+    Pack<TO, U> r;
+#pragma unroll
+    for (int j = 0; j < U; ++j) r.v[j] = Op::f(va.v[j], vb.v[j], vc.v[j], p);
+    return r;
+  }, [&](long long i) { return Op::f(a[i * s0], b[i * s1], c[i * s2], p); });
+  return true;
+}
+
 #define MLXG_EW_LOOP(CALL)                                                          \
   long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;                   \
   const long long step = (long long)gridDim.x * blockDim.x;                         \
@@ -718,12 +805,14 @@ __device__ __forceinline__ void locs(I i, int ndim, const Dims& shape, const Str
 template <class Op, class TO, class T0>
 __device__ __forceinline__ void ew1(TO* out, const T0* a, long long n, int ndim, const Dims& shape,
                                     const StridesN<1>& st, const P& p) {
+  if (ew1_vec<Op>(out, a, n, ndim, st, p)) return;
   constexpr int N = 1;
   MLXG_EW_LOOP(Op::f(a[o[0]], p))
 }
 template <class Op, class TO, class T0, class T1>
 __device__ __forceinline__ void ew2(TO* out, const T0* a, const T1* b, long long n, int ndim,
                                     const Dims& shape, const StridesN<2>& st, const P& p) {
+  if (ew2_vec<Op>(out, a, b, n, ndim, st, p)) return;
   constexpr int N = 2;
   MLXG_EW_LOOP(Op::f(a[o[0]], b[o[1]], p))
 }
@@ -731,6 +820,7 @@ template <class Op, class TO, class T0, class T1, class T2>
 __device__ __forceinline__ void ew3(TO* out, const T0* a, const T1* b, const T2* c, long long n,
                                     int ndim, const Dims& shape, const StridesN<3>& st,
                                     const P& p) {
+  if (ew3_vec<Op>(out, a, b, c, n, ndim, st, p)) return;
   constexpr int N = 3;
   MLXG_EW_LOOP(Op::f(a[o[0]], b[o[1]], c[o[2]], p))
 }

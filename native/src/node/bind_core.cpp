@@ -1,6 +1,7 @@
 // Bindings of the runtime itself: array creation from JS data, evaluation,
 // memory, devices and streams.
 #include <cstring>
+#include <unordered_map>
 
 #include "binding.h"
 
@@ -36,12 +37,25 @@ class EvalWorker : public Napi::AsyncWorker {
 };
 
 void init_core(Napi::Env env, Napi::Object exports) {
-  // scalar(value, dtype): a 0-d host array holding value cast to dtype, ready
-  // at once (no graph node, so a GPU graph using it stays on one stream).
+  // scalar(value, dtype): a 0-d array holding value cast to dtype, ready at
+  // once (no graph node, so a GPU graph using it stays on one stream). Equal
+  // scalars share one array, so its device copy is made once, not per call
+  // (arrays are immutable, and the cache's reference keeps it from donation).
   def(env, exports, "scalar", [](const Napi::CallbackInfo& info) {
     if (!info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "[array] Expected a number.");
     auto dtype = arg_dtype(info, 1, "array");
-    return wrap(info.Env(), mx::array(info[0].As<Napi::Number>().DoubleValue(), dtype));
+    double v = info[0].As<Napi::Number>().DoubleValue();
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof(bits));
+    // Never destroyed: device memory must not be freed during static destruction.
+    static auto* cache = new std::unordered_map<uint64_t, mx::array>[static_cast<int>(mx::Dtype::Val::complex64) + 1];
+    auto& by_value = cache[static_cast<int>(dtype.val())];
+    auto it = by_value.find(bits);
+    if (it == by_value.end()) {
+      if (by_value.size() >= 512) by_value.clear(); // a bound for programs sweeping many values
+      it = by_value.emplace(bits, mx::array(v, dtype)).first;
+    }
+    return wrap(info.Env(), it->second);
   });
 
   // fromBuffer(typedArray, shape, dtype): copies the bytes into a new array.

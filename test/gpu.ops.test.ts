@@ -792,6 +792,25 @@ describe.skipIf(!HAS_GPU)('GPU ops match the CPU', () => {
     }
   }, LONG);
 
+  it('views on the GPU: transpose, broadcast, squeeze, expandDims, slice, split, reshape (view or copy), asStrided', () => {
+    for (const name of ['Transpose', 'Broadcast', 'Squeeze', 'ExpandDims', 'Slice', 'Split', 'Reshape', 'Flatten', 'AsStrided']) {
+      expect(mx.cuda.gpuOps()).toContain(name);
+    }
+    for (const d of [float32, int64, float16, bool_]) {
+      const x = randomArray(d, [6, 1, 10], 601);
+      compare(`${d.name} transpose`, (s) => mx.transpose(x, [2, 1, 0], s), 'exact');
+      compare(`${d.name} transpose then abs`, (s) => mx.abs(mx.transpose(x, [2, 0, 1], s), s), 'exact');
+      compare(`${d.name} broadcastTo`, (s) => mx.broadcastTo(mx.reshape(x, [1, 6, 1, 10], s), [3, 6, 4, 10], s), 'exact');
+      compare(`${d.name} squeeze + expandDims`, (s) => mx.expandDims(mx.squeeze(x, 1, s), [0, 3], s), 'exact');
+      compare(`${d.name} index with steps`, (s) => mx.stream(s, () => x.index('1::2', '...', '9::-3')), 'exact');
+      compare(`${d.name} dynamic slice`, (s) => mx.slice(x, mx.array([2], int32), [2], [6, 1, 4], s), 'exact');
+      compare(`${d.name} split`, (s) => mx.split(x, [2, 5], 2, s)[1], 'exact');
+      compare(`${d.name} reshape of a transpose (a device copy)`, (s) => mx.reshape(mx.transpose(x, [2, 0, 1], s), [60], s), 'exact');
+      compare(`${d.name} flatten`, (s) => mx.flatten(x, 0, -1, s), 'exact');
+      compare(`${d.name} asStrided of a transpose`, (s) => mx.asStrided(mx.transpose(x, [2, 0, 1], s), [5, 4], [3, 1], 2, s), 'exact');
+    }
+  }, LONG);
+
   it('one eval mixing GPU ops, CPU fallbacks and freed intermediates waits for the device once, correctly', async () => {
     const x = randomArray(float32, [1 << 20], 501, -1, 1);
     const f = (s: mx.Device) => {

@@ -811,6 +811,18 @@ describe.skipIf(!HAS_GPU)('GPU ops match the CPU', () => {
     }
   }, LONG);
 
+  it('mx.getActiveMemory counts device memory too', () => {
+    const make = () => { const z = mx.zeros([1 << 20], float32, GPU); mx.eval(z); return z; };
+    make().dispose(); // warm up (the fill value's device copy)
+    const before = mx.getActiveMemory();
+    const deviceBefore = mx.cuda.memoryStats().active;
+    const z = make();
+    expect(mx.cuda.memoryStats().active - deviceBefore).toBe(4 << 20);
+    expect(mx.getActiveMemory() - before).toBe(4 << 20);
+    z.dispose();
+    expect(mx.getActiveMemory()).toBe(before);
+  }, LONG);
+
   it('one eval mixing GPU ops, CPU fallbacks and freed intermediates waits for the device once, correctly', async () => {
     const x = randomArray(float32, [1 << 20], 501, -1, 1);
     const f = (s: mx.Device) => {

@@ -3,6 +3,8 @@
 // do not return to the system or fault fresh pages.
 #include "mlx/allocator.h"
 
+#include "mlx/backend/gpu/device_memory.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -159,13 +161,30 @@ size_t size(Buffer buffer) {
 }
 } // namespace allocator
 
-size_t get_active_memory() { return allocator_instance().active(); }
-size_t get_peak_memory() { return allocator_instance().peak(); }
-void reset_peak_memory() { allocator_instance().reset_peak(); }
-size_t get_cache_memory() { return allocator_instance().cache(); }
+// Host and device memory together (MLX reports the GPU's; here arrays may live
+// on either). The peak adds the two peaks, which may have come at other times.
+size_t get_active_memory() {
+  const auto* d = gpu::memory_ops();
+  return allocator_instance().active() + (d ? d->active() : 0);
+}
+size_t get_peak_memory() {
+  const auto* d = gpu::memory_ops();
+  return allocator_instance().peak() + (d ? d->peak() : 0);
+}
+void reset_peak_memory() {
+  allocator_instance().reset_peak();
+  if (const auto* d = gpu::memory_ops()) d->reset_peak();
+}
+size_t get_cache_memory() {
+  const auto* d = gpu::memory_ops();
+  return allocator_instance().cache() + (d ? d->cache() : 0);
+}
 size_t set_memory_limit(size_t limit) { return allocator_instance().set_memory_limit(limit); }
 size_t get_memory_limit() { return allocator_instance().memory_limit(); }
 size_t set_cache_limit(size_t limit) { return allocator_instance().set_cache_limit(limit); }
-void clear_cache() { allocator_instance().clear_cache(); }
+void clear_cache() {
+  allocator_instance().clear_cache();
+  if (const auto* d = gpu::memory_ops()) d->clear_cache();
+}
 
 } // namespace mlx::core

@@ -116,7 +116,15 @@ void sync_current_stream() {
   t_deferred_frees.clear();
 }
 
-const gpu::MemoryOps kMemoryOps = {alloc, release, to_host, to_device};
+const gpu::MemoryOps kMemoryOps = {alloc,
+                                   release,
+                                   to_host,
+                                   to_device,
+                                   device_active_memory,
+                                   device_peak_memory,
+                                   device_cache_memory,
+                                   device_reset_peak,
+                                   device_clear_cache};
 
 } // namespace
 

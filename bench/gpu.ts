@@ -42,6 +42,23 @@ function timeMs(fn: () => mx.MxArray | mx.MxArray[], repeats = 10): number {
   return median(t);
 }
 const r3 = (v: number) => Number(v.toFixed(3));
+// Medians of the two host phases of timeMs: building the graph (JS) and mx.eval.
+function splitMs(fn: () => mx.MxArray | mx.MxArray[], repeats = 10): { build_ms: number; eval_ms: number } {
+  const build: number[] = [];
+  const ev: number[] = [];
+  for (let i = 0; i <= repeats; i++) {
+    const t0 = process.hrtime.bigint();
+    const out = mx.tidy(fn);
+    const t1 = process.hrtime.bigint();
+    mx.eval(out);
+    const t2 = process.hrtime.bigint();
+    mx.dispose(out);
+    if (i === 0) continue;
+    build.push(Number(t1 - t0) / 1e6);
+    ev.push(Number(t2 - t1) / 1e6);
+  }
+  return { build_ms: r3(median(build)), eval_ms: r3(median(ev)) };
+}
 const results: Record<string, unknown> = { device: mx.cuda.deviceInfo() };
 
 // Device time of the kernels `fn` launches (median over repeats), from events.
@@ -82,7 +99,7 @@ if (want('exp')) {
   const entry = (fn: () => mx.MxArray) => {
     const ms = timeMs(fn);
     const kernel = Object.values(kernelMs(fn)).reduce((a, b) => a + b, 0);
-    return { ms: r3(ms), gb_s: gbs(ms), fraction_of_copy: r3(memcpyMs / ms), kernel_ms: r3(kernel), kernel_fraction_of_copy: r3(memcpyMs / kernel) };
+    return { ms: r3(ms), gb_s: gbs(ms), fraction_of_copy: r3(memcpyMs / ms), kernel_ms: r3(kernel), kernel_fraction_of_copy: r3(memcpyMs / kernel), host_phases: splitMs(fn) };
   };
   results.exp_2pow28_f32 = {
     device_copy_cuMemcpyDtoD_event_timed: { ms: r3(memcpyMs), gb_s: r3(memcpyGbs) },
@@ -175,6 +192,8 @@ if (want('grid_sample')) {
     forward_metal_kernel_ms: r3(fwd),
     vjp_metal_kernel_ms: r3(vjp),
     forward_device_ms_by_kernel: kernelMs(() => gridSampleKernel(x, grid, gpu)),
+    forward_host_phases: splitMs(() => gridSampleKernel(x, grid, gpu)),
+    vjp_host_phases: splitMs(() => gridSampleVjpKernel(x, grid, cot, gpu)),
     vjp_device_ms_by_kernel: kernelMs(() => gridSampleVjpKernel(x, grid, cot, gpu)),
     grad_through_custom_function_ms: r3(gradMs),
     vjp_full_warp_sum_variant_ms: r3(vjpFull),

@@ -8,8 +8,15 @@
 #   MLXTS_LIBRARY_DIR     the folder of libmlxts (the build mlx-ts' addon loads)
 #   mlxts_add_extension(<target> <sources>...)
 #                         a Node addon (<target>.node) built by cmake-js, linked to
-#                         libmlxts with an rpath to MLXTS_LIBRARY_DIR, so that
-#                         arrays pass between it and mlx-ts.
+#                         libmlxts with an rpath to MLXTS_LIBRARY_DIR relative to
+#                         the addon ($ORIGIN/...), so that it loads the same
+#                         libmlxts as mlx-ts' addon (arrays pass between them)
+#                         also after both folders are copied elsewhere together.
+#   mlxts_add_cuda_kernels(<target> <name> SOURCE <file.cu> ...)
+#                         CUDA kernels for the extension GPU API
+#                         (mlx/backend/cuda/extension.h): nvcc's fatbin when a
+#                         CUDA compiler is found, and the source for NVRTC
+#                         (MLXTSCudaKernels.cmake).
 #
 # The build folder is ${MLXTS_BUILD_DIR}, else $ENV{MLX_TS_BUILD_DIR}, else
 # "build" (as for the SDK, which loads <root>/<build dir>/Release/mlx_ts.node).
@@ -48,6 +55,8 @@ if(NOT TARGET mlxts::mlxts)
     INTERFACE_LINK_LIBRARIES Threads::Threads)
 endif()
 
+include("${CMAKE_CURRENT_LIST_DIR}/MLXTSCudaKernels.cmake")
+
 # node-addon-api's headers, from the mlx-ts package's dependencies.
 function(_mlxts_node_addon_api_dir out)
   execute_process(COMMAND node -p "require('node-addon-api').include_dir"
@@ -65,8 +74,25 @@ function(mlxts_add_extension target)
   endif()
   _mlxts_node_addon_api_dir(napi_dir)
   add_library(${target} SHARED ${ARGN} ${CMAKE_JS_SRC})
+  # The rpath: libmlxts' folder relative to the folder the addon is written to.
+  get_target_property(out_dir ${target} LIBRARY_OUTPUT_DIRECTORY)
+  if(NOT out_dir)
+    set(out_dir "${CMAKE_CURRENT_BINARY_DIR}")
+  endif()
+  get_filename_component(out_dir "${out_dir}" REALPATH)
+  get_filename_component(lib_dir "${MLXTS_LIBRARY_DIR}" REALPATH)
+  file(RELATIVE_PATH rel "${out_dir}" "${lib_dir}")
+  if(rel STREQUAL "")
+    set(rpath "$ORIGIN")
+  else()
+    set(rpath "$ORIGIN/${rel}")
+  endif()
+  if(APPLE)
+    string(REPLACE "$ORIGIN" "@loader_path" rpath "${rpath}")
+  endif()
+  # Only that rpath (CMake would add the absolute folder of libmlxts too).
   set_target_properties(${target} PROPERTIES PREFIX "" SUFFIX ".node"
-                        BUILD_RPATH "${MLXTS_LIBRARY_DIR}" INSTALL_RPATH "${MLXTS_LIBRARY_DIR}")
+                        BUILD_WITH_INSTALL_RPATH ON INSTALL_RPATH "${rpath}")
   target_include_directories(${target} PRIVATE ${CMAKE_JS_INC} "${napi_dir}")
   target_compile_definitions(${target} PRIVATE NAPI_VERSION=8 NAPI_CPP_EXCEPTIONS)
   target_link_libraries(${target} PRIVATE mlxts::mlxts ${CMAKE_JS_LIB})

@@ -1,6 +1,8 @@
 // The `mlx-ts` command line.
 //
 //   mlx-ts dev <kernel files or dirs> --run <script>
+//   mlx-ts new extension <name> [--dir <dir>] [--no-cuda]
+//   mlx-ts --cmake-dir
 //
 // watches kernel files (chokidar) and reruns a script on each change: a `.ts`
 // script through tsx (`node --import tsx`, with `--conditions=source` when run from a checkout), anything else
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import chokidar, { type FSWatcher } from 'chokidar';
+import { ScaffoldError, scaffoldExtension } from './scaffold.js';
 
 function version(): string {
   try {
@@ -32,6 +35,7 @@ export const HELP = `mlx-ts — MLX-compatible arrays for Node.js
 
 Usage:
   mlx-ts dev [kernel files or dirs...] --run <script> [options] [-- script args...]
+  mlx-ts new extension <name> [--dir <dir>] [--no-cuda]
   mlx-ts --cmake-dir
   mlx-ts --help | --version
 
@@ -43,6 +47,14 @@ Commands:
          The script itself is watched too. Kernel compile diagnostics in the
          script's output are shown in colour with the source line.
          Default path: ./kernels. Ctrl-C stops the script and exits.
+
+  new extension <name>
+         Create a C++ extension package (an npm package like examples/axpby) in
+         ./<name> or --dir <dir>: an operation and its Primitive (CPU kernel,
+         jvp, vjp, vmap, and a CUDA kernel unless --no-cuda), the N-API binding,
+         a typed TypeScript wrapper, vitest tests and a cmake-js build. <name> is
+         the npm package name (lowercase letters, digits, '-', '_'; @scope/ allowed).
+         Then: cd <dir> && npm install && npm test.
 
   --cmake-dir  Print the folder of mlx-ts' CMake package, for C++ extensions:
          cmake -DMLXTS_DIR=$(npx mlx-ts --cmake-dir) ... and find_package(MLXTS CONFIG).
@@ -77,6 +89,7 @@ export type Command =
   | { readonly command: 'help'; readonly text: string }
   | { readonly command: 'version' }
   | { readonly command: 'cmake-dir' }
+  | { readonly command: 'new'; readonly template: 'extension'; readonly name: string; readonly dir?: string; readonly cuda: boolean }
   | { readonly command: 'dev'; readonly options: DevOptions };
 
 /** A mistake on the command line (printed with a hint, exit code 2). */
@@ -94,6 +107,7 @@ export function parseArgs(argv: readonly string[]): Command {
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') return { command: 'help', text: HELP };
   if (cmd === '-v' || cmd === '--version') return { command: 'version' };
   if (cmd === '--cmake-dir') return { command: 'cmake-dir' };
+  if (cmd === 'new') return parseNew(rest);
   if (cmd !== 'dev') throw new UsageError(`Unknown command '${cmd}'.`);
   const paths: string[] = [];
   let script: string | undefined;
@@ -126,6 +140,34 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   if (script === undefined) throw new UsageError('dev needs --run <script>.');
   return { command: 'dev', options: { paths: paths.length > 0 ? paths : ['kernels'], script, scriptArgs, debounceMs, color, clear } };
+}
+
+/** `new extension <name> [--dir <dir>] [--no-cuda | --cuda]`. */
+function parseNew(argv: readonly string[]): Command {
+  const positional: string[] = [];
+  let dir: string | undefined;
+  let cuda = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-h' || a === '--help') return { command: 'help', text: HELP };
+    if (a === '--dir') {
+      const v = argv[++i];
+      if (v === undefined || v === '') throw new UsageError('--dir needs a value.');
+      dir = v;
+    } else if (a.startsWith('--dir=')) {
+      dir = a.slice('--dir='.length);
+      if (dir === '') throw new UsageError('--dir needs a value.');
+    } else if (a === '--no-cuda') cuda = false;
+    else if (a === '--cuda') cuda = true;
+    else if (a.startsWith('-')) throw new UsageError(`Unknown option '${a}' for new.`);
+    else positional.push(a);
+  }
+  const [template, name, ...extra] = positional;
+  if (template === undefined) throw new UsageError("new needs a template: 'mlx-ts new extension <name>'.");
+  if (template !== 'extension') throw new UsageError(`Unknown template '${template}' for new (available: extension).`);
+  if (name === undefined) throw new UsageError("new extension needs a name (e.g. 'mlx-ts new extension my-op').");
+  if (extra.length > 0) throw new UsageError(`Unexpected argument '${extra[0]}'.`);
+  return { command: 'new', template, name, dir, cuda };
 }
 
 /** ANSI styles (identity when colour is off). */
@@ -498,7 +540,30 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${fileURLToPath(new URL('../cmake', import.meta.url))}\n`);
     return 0;
   }
+  if (cmd.command === 'new') return newExtension(cmd.name, cmd.dir, cmd.cuda);
   return dev(cmd.options);
+}
+
+/** Writes the extension package and says what to do next. */
+function newExtension(name: string, dir: string | undefined, cuda: boolean): number {
+  let made;
+  try {
+    made = scaffoldExtension({ name, dir, cuda });
+  } catch (e) {
+    if (!(e instanceof ScaffoldError)) throw e;
+    // A bad name is a usage mistake (2); a folder in the way is not.
+    const usage = e.message.startsWith('Invalid extension name');
+    process.stderr.write(`mlx-ts: ${e.message}\n${usage ? "Run 'mlx-ts --help' for usage.\n" : ''}`);
+    return usage ? 2 : 1;
+  }
+  const rel = path.relative(process.cwd(), made.dir) || '.';
+  process.stdout.write(
+    `Created the extension ${made.names.name} in ${made.dir} (${made.files.length} files${cuda ? '' : ', no CUDA kernel'}):\n` +
+      made.files.map((f) => `  ${f}\n`).join('') +
+      `Primitive ${made.names.pascal}, op ${made.names.snake}() in C++, ${made.names.camel}() in TypeScript.\n` +
+      `Next:\n  cd ${rel}\n  npm install   # links mlx-ts and builds the addon\n  npm test\n`,
+  );
+  return 0;
 }
 
 const invoked = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -25,6 +25,18 @@ mx::array axpby(
     mx::StreamOrDevice s = {} // Stream on which to schedule the operation
 );
 
+/**
+ *  axpby without the guide's upcast of floating inputs: float16 and bfloat16
+ *  stay what they are (only non-floating inputs are upcast to float32). Not in
+ *  the guide; it reaches the half-precision kernels the guide instantiates.
+ **/
+mx::array axpby_keep_dtype(
+    const mx::array& x,
+    const mx::array& y,
+    const float alpha,
+    const float beta,
+    mx::StreamOrDevice s = {});
+
 class Axpby : public mx::Primitive {
  public:
   explicit Axpby(mx::Stream stream, float alpha, float beta)

@@ -1,6 +1,9 @@
 // Builds build/Release/axpby_ext.node with cmake-js against the mlx-ts this
 // package depends on (node_modules/mlx-ts, else the checkout two folders up).
-// MLX_TS_BUILD_DIR picks mlx-ts' build folder, as for the SDK.
+// MLX_TS_BUILD_DIR=<dir> picks mlx-ts' build folder, as for the SDK, and this
+// package's: <dir>/Release/axpby_ext.node here (what index.ts loads then).
+// The kernels of axpby.cu are compiled by nvcc when CMake finds it
+// (MLXTS_USE_NVCC=OFF in the environment turns that off: NVRTC at run time).
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -26,8 +29,13 @@ if (cmakeJs === undefined) {
   process.exit(1);
 }
 const hasNinja = spawnSync('ninja', ['--version'], { stdio: 'ignore' }).status === 0;
-const args = ['compile', '--out', 'build', `--CDMLXTS_DIR=${cmakeDir}`];
+const outDir = path.basename(process.env.MLX_TS_BUILD_DIR || 'build');
+const args = ['--out', outDir, `--CDMLXTS_DIR=${cmakeDir}`];
 if (process.env.MLX_TS_BUILD_DIR) args.push(`--CDMLXTS_BUILD_DIR=${process.env.MLX_TS_BUILD_DIR}`);
+if (process.env.MLXTS_USE_NVCC) args.push(`--CDMLXTS_USE_NVCC=${process.env.MLXTS_USE_NVCC}`);
 if (hasNinja) args.push('--generator', 'Ninja');
-const r = spawnSync(process.execPath, [cmakeJs, ...args], { cwd: root, stdio: 'inherit' });
-process.exit(r.status ?? 1);
+// Configure every time (quick once cached), so that changed -D options apply; then build.
+for (const step of ['configure', 'build']) {
+  const r = spawnSync(process.execPath, [cmakeJs, step, ...args], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

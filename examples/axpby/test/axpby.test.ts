@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import * as mx from 'mlx-ts';
 
-import { axpby } from '../index.js';
+import { axpby, axpbyKeepDtype } from '../index.js';
+import { axpbyModel, exactValues, roundBf16, roundHalf, values } from './helpers.js';
 
 const simpleAxpby = (x: mx.MxArray, y: mx.MxArray, alpha: number, beta: number): mx.MxArray =>
   mx.add(mx.multiply(alpha, x), mx.multiply(beta, y));
@@ -125,5 +126,60 @@ describe('axpby', () => {
 
   it('rejects non-array arguments with the op name', () => {
     expect(() => axpby({} as unknown as mx.MxArray, mx.ones([2]), 1, 1)).toThrow(/toNative|axpby/);
+  });
+
+  it('rounds float32 like the kernel model (each product, then the sum)', () => {
+    const xs = exactValues(257, mx.float32, 3);
+    const ys = exactValues(257, mx.float32, 4);
+    const z = axpby(mx.array(xs, mx.float32), mx.array(ys, mx.float32), 0.1, -2.7, mx.cpu);
+    expect(values(z)).toEqual(xs.map((x, i) => axpbyModel(x, ys[i], 0.1, -2.7, Math.fround)));
+  });
+});
+
+describe('axpbyKeepDtype (no upcast of floating inputs)', () => {
+  it('keeps float16 and bfloat16, rounding every operation to them', () => {
+    for (const [dtype, round] of [
+      [mx.float16, roundHalf],
+      [mx.bfloat16, roundBf16],
+    ] as const) {
+      const xs = exactValues(100, dtype, 5);
+      const ys = exactValues(100, dtype, 6);
+      const z = axpbyKeepDtype(mx.array(xs, dtype), mx.array(ys, dtype), 0.1, 3, mx.cpu);
+      expect(z.dtype).toBe(dtype);
+      expect(values(z)).toEqual(xs.map((x, i) => axpbyModel(x, ys[i], 0.1, 3, round)));
+    }
+    // A hand-computed float16 case: f16(0.1) = 0.0999755859375; 0.1 * 1.5 -> 0.1500244140625;
+    // 3 * 1.5 = 4.5; 4.6500244140625 rounds to 4.6484375 (spacing 2^-8 at 4).
+    const h = mx.array([1.5], mx.float16);
+    expect(axpbyKeepDtype(h, h, 0.1, 3).tolist()).toEqual([4.6484375]);
+  });
+
+  it('promotes mixed dtypes without the float32 upcast', () => {
+    const f16 = mx.array([1, 2], mx.float16);
+    const bf16 = mx.array([1, 2], mx.bfloat16);
+    expect(axpbyKeepDtype(f16, mx.array([1, 2], mx.int8), 1, 1).dtype).toBe(mx.float16);
+    expect(axpbyKeepDtype(f16, bf16, 1, 1).dtype).toBe(mx.float32);
+    expect(axpbyKeepDtype(mx.array([1, 2], mx.int32), mx.array([1, 2], mx.int32), 2, 1).dtype).toBe(mx.float32);
+    expect(axpbyKeepDtype(mx.array([1, 2], mx.int32), mx.array([1, 2], mx.int32), 2, 1).tolist()).toEqual([3, 6]);
+  });
+
+  it('computes complex64 (alpha and beta real)', () => {
+    const x = mx.array([{ re: 1, im: 2 }, { re: -1, im: 0.5 }]);
+    const y = mx.array([{ re: 0.25, im: -4 }, { re: 3, im: 0 }]);
+    const z = axpby(x, y, 2, -1, mx.cpu);
+    expect(z.dtype).toBe(mx.complex64);
+    expect(z.tolist()).toEqual([
+      { re: 1.75, im: 8 },
+      { re: -5, im: 1 },
+    ]);
+  });
+
+  it('jvp of float16 keeps float16 tangents', () => {
+    const x = mx.array([1, 2, 3], mx.float16);
+    const t = mx.array([1, 1, 0.5], mx.float16);
+    const [outs, tans] = mx.jvp((a, b) => axpbyKeepDtype(a, b, 2, 3), [x, x], [t, t]);
+    expect(outs[0].dtype).toBe(mx.float16);
+    expect(tans[0].dtype).toBe(mx.float16);
+    expect(tans[0].tolist()).toEqual([5, 5, 2.5]);
   });
 });

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Everything the GPU machine runs in one call (see the device tool's README):
-#   carry: .device build-portable   (build-portable: MLX_TS_PORTABLE=1 MLX_TS_BUILD_DIR=build-portable npm run build:native)
-#   command: bash test/gpu/run_device.sh [steps...]   steps: tools selftest translation kernels ops runtime suite trace bench (default: all but suite)
+#   carry: .device build-portable/Release examples/axpby/build-portable/Release
+#     (MLX_TS_PORTABLE=1 MLX_TS_BUILD_DIR=build-portable npm run build:native;
+#      MLX_TS_BUILD_DIR=build-portable node examples/axpby/scripts/build.mjs)
+#   command: bash test/gpu/run_device.sh [steps...]   steps: tools selftest translation kernels ops runtime suite trace bench axpby (default: all but suite)
 set -uo pipefail
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 xz -dc .device/node.xz > /tmp/node && chmod +x /tmp/node && export PATH=/tmp:$PATH
@@ -34,6 +36,8 @@ for s in $steps; do
       python3 -c "import torch; print('torch', torch.__version__)" 2>&1 | tail -1 ;;
     trace)
       MLX_TS_GPU_TRACE=1 node --import tsx --conditions=source test/gpu/trace_probe.ts 2>&1 | tee "$OUT/trace.log" | grep -A12 -- "---" | head -150 ;;
+    axpby)
+      bash examples/axpby/scripts/device-test.sh 2>&1 | tail -40 ;;
     bench)
       node --import tsx --conditions=source bench/gpu.ts 2>&1 | tee "$OUT/bench_gpu.json" | tail -60 ;;
   esac

@@ -221,6 +221,13 @@ static void run_elementwise_n(const CudaKernelBinary& k, array& out,
     for (int d = 0; d < kMaxDims; ++d) st.v[i][d] = L.strides[i][d];
   }
   ParamsArg p = prm;
+  // One 16-byte pack per thread where the dense path applies (it reaches copy
+  // speed; a capped grid-stride loop of packs measured ~6% slower on an H100).
+  size_t widest = out.itemsize();
+  for (int i = 0; i < N; ++i) widest = std::max(widest, ins[i]->itemsize());
+  const int64_t per_thread = std::max<int64_t>(1, 16 / static_cast<int64_t>(widest));
+  const int64_t threads = (L.n + per_thread - 1) / per_thread;
+  const int64_t blocks = std::min<int64_t>((threads + 255) / 256, int64_t{1} << 30);
   void* args[3 + 5 + 1];
   int a = 0;
   args[a++] = &o;
@@ -230,7 +237,7 @@ static void run_elementwise_n(const CudaKernelBinary& k, array& out,
   args[a++] = &shape;
   args[a++] = &st;
   args[a++] = &p;
-  launch_1d(k, L.n, args);
+  launch_grid(k, static_cast<unsigned>(blocks), 256, args);
 }
 
 void run_elementwise(const CudaKernelBinary& k, array& out, const std::vector<const array*>& ins,

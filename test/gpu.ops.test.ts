@@ -811,6 +811,36 @@ describe.skipIf(!HAS_GPU)('GPU ops match the CPU', () => {
     }
   }, LONG);
 
+  it('graphs across two GPU streams and the CPU: event dependencies, asyncEval, synchronize', async () => {
+    const x = randomArray(float32, [1 << 22], 701, -1, 1);
+    const s1 = mx.newStream(GPU);
+    const s2 = mx.newStream(GPU);
+    const chain = (a: A, s: mx.Stream | mx.Device, k: number) => {
+      let y = a;
+      for (let i = 0; i < k; ++i) y = mx.sin(mx.add(y, mx.array(0.25, float32), s), s);
+      return y;
+    };
+    const want = (() => { const y = chain(chain(x, CPU, 6), CPU, 3); return mx.sum(mx.multiply(y, y, CPU), undefined, false, CPU); })();
+    for (let r = 0; r < 3; ++r) {
+      // s1 produces, s2 consumes on the device, the CPU reduces: one eval over three streams.
+      const y1 = chain(x, s1, 6);
+      const y2 = chain(y1, s2, 3);
+      const total = mx.sum(mx.multiply(y2, y2, CPU), undefined, false, CPU);
+      check(total, want, { rtol: 1e-4, atol: 1e-3 }, `three streams, round ${r}`);
+    }
+    // asyncEval on a GPU stream, then a read on the host (waits for the event).
+    const z = chain(x, s1, 4);
+    const pending = mx.asyncEval(z);
+    check(mx.exp(z, s2), mx.exp(chain(x, CPU, 4), CPU), { rtol: 1e-5, atol: 1e-5 }, 'consumer on s2 while s1 runs');
+    await pending;
+    check(z, chain(x, CPU, 4), { rtol: 1e-5, atol: 1e-6 }, 'asyncEval result');
+    // synchronize(stream) returns once the stream's device work is done.
+    const w = chain(x, s2, 5);
+    void mx.asyncEval(w);
+    mx.synchronize(s2);
+    check(w, chain(x, CPU, 5), { rtol: 1e-5, atol: 1e-6 }, 'after synchronize');
+  }, LONG);
+
   it('mx.getActiveMemory counts device memory too', () => {
     const make = () => { const z = mx.zeros([1 << 20], float32, GPU); mx.eval(z); return z; };
     make().dispose(); // warm up (the fill value's device copy)

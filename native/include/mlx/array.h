@@ -150,8 +150,11 @@ class array {
   void set_device_data(size_t bytes);
   /** After a CPU op wrote the data: the host bytes are the valid ones. */
   void mark_host_written() const;
-  /** After a GPU op wrote the data: the device bytes are the valid ones. */
-  void mark_device_written() const;
+  /** After a GPU op wrote the data: the device bytes are the valid ones
+   * (complete once `ready`, a backend event, is reached; null: complete now). */
+  void mark_device_written(std::shared_ptr<void> ready = nullptr) const;
+  /** Blocks until pending device writes of this array's data are complete. */
+  void wait_device_writes() const;
   /** Bytes from the start of the allocation to this view's first element. */
   int64_t offset_bytes() const { return desc_->offset_bytes; }
 
@@ -177,6 +180,9 @@ class array {
     void* device_ptr{nullptr};
     std::atomic<bool> host_valid{true};
     std::atomic<bool> device_valid{false};
+    // The event after which the device bytes are complete (set by the producing
+    // GPU task before its outputs are published; null when nothing is pending).
+    std::shared_ptr<void> device_ready;
     Data(allocator::Buffer b, Deleter d, size_t n) : buffer(b), deleter(std::move(d)), bytes(n) {}
     Data(const Data&) = delete;
     ~Data();

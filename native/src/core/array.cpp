@@ -247,6 +247,7 @@ void array::ensure_host() const {
     std::lock_guard<std::mutex> lock(d->residency_mu);
     if (!d->host_valid.load(std::memory_order_relaxed)) {
       if (!d->buffer.raw_ptr()) d->buffer = allocator::malloc(std::max<size_t>(d->bytes, 1));
+      if (d->device_ready) gpu::memory_ops()->wait_on_host(d->device_ready.get());
       if (d->bytes) gpu::memory_ops()->to_host(d->buffer.raw_ptr(), d->device_ptr, d->bytes);
       d->host_valid.store(true, std::memory_order_release);
     }
@@ -263,10 +264,18 @@ void* array::ensure_device() const {
     std::lock_guard<std::mutex> lock(d->residency_mu);
     if (!d->device_valid.load(std::memory_order_relaxed)) {
       if (!d->device_ptr) d->device_ptr = ops->alloc(std::max<size_t>(d->bytes, 1));
-      if (d->bytes) ops->to_device(d->device_ptr, d->buffer.raw_ptr(), d->bytes);
+      if (d->bytes) d->device_ready = ops->to_device(d->device_ptr, d->buffer.raw_ptr(), d->bytes);
       d->device_valid.store(true, std::memory_order_release);
+      return static_cast<char*>(d->device_ptr) + desc_->offset_bytes; // ordered on this thread's stream
     }
   }
+  // Written (or uploaded) by another stream's work that may still run: wait on the device.
+  std::shared_ptr<void> ready;
+  {
+    std::lock_guard<std::mutex> lock(d->residency_mu);
+    ready = d->device_ready;
+  }
+  if (ready) ops->wait_on_device(ready.get());
   return static_cast<char*>(d->device_ptr) + desc_->offset_bytes;
 }
 
@@ -298,15 +307,34 @@ void array::set_device_data(size_t bytes) {
 void array::mark_host_written() const {
   auto& d = desc_->data;
   if (!d) return;
+  {
+    std::lock_guard<std::mutex> lock(d->residency_mu);
+    d->device_ready.reset();
+  }
   d->host_valid.store(true, std::memory_order_release);
   d->device_valid.store(false, std::memory_order_release);
 }
 
-void array::mark_device_written() const {
+void array::mark_device_written(std::shared_ptr<void> ready) const {
   auto& d = desc_->data;
   if (!d) return;
+  {
+    std::lock_guard<std::mutex> lock(d->residency_mu);
+    d->device_ready = std::move(ready);
+  }
   d->device_valid.store(true, std::memory_order_release);
   d->host_valid.store(false, std::memory_order_release);
+}
+
+void array::wait_device_writes() const {
+  auto& d = desc_->data;
+  if (!d) return;
+  std::shared_ptr<void> ready;
+  {
+    std::lock_guard<std::mutex> lock(d->residency_mu);
+    ready = d->device_ready;
+  }
+  if (ready) gpu::memory_ops()->wait_on_host(ready.get());
 }
 
 void array::copy_shared_buffer(const array& other) {

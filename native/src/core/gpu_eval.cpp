@@ -24,11 +24,12 @@ std::unordered_map<std::string, EvalFn>& registry() {
   return r;
 }
 
-std::atomic<void (*)()> g_sync{nullptr};
+std::atomic<const StreamOps*> g_stream_ops{nullptr};
 
 // DeferredSync nesting on this thread, and whether device work is unwaited.
 thread_local int t_defer_depth = 0;
 thread_local bool t_pending = false;
+thread_local int t_in_task = 0;
 
 // MLX_TS_GPU_TRACE=1: one stderr line per GPU task and per wait (where host time goes).
 bool tracing() {
@@ -65,7 +66,13 @@ std::vector<std::string> registered_evals() {
   return names;
 }
 
-void set_stream_sync(void (*sync)()) { g_sync.store(sync); }
+void set_stream_ops(const StreamOps* ops) { g_stream_ops.store(ops); }
+
+bool holding_frees() { return t_defer_depth > 0 || t_in_task > 0; }
+
+void worker_idle() {
+  if (const StreamOps* ops = g_stream_ops.load()) ops->drain();
+}
 
 bool deferring() { return t_defer_depth > 0; }
 void note_pending() { t_pending = true; }
@@ -75,7 +82,7 @@ void flush_pending() {
   if (!t_pending) return;
   t_pending = false;
   double t0 = tracing() ? now_us() : 0;
-  if (auto sync = g_sync.load()) sync();
+  if (const StreamOps* ops = g_stream_ops.load()) ops->sync();
   if (tracing()) std::fprintf(stderr, "[gpu-trace] wait %.1f us\n", now_us() - t0);
 }
 
@@ -108,24 +115,36 @@ bool known_cpu_only(const char* name) {
   return cpu_only().count(name) > 0;
 }
 
-// Outputs computed on the device; an output sharing an input's buffer (a
-// pass-through) keeps that buffer's residency.
+// Outputs computed on the device. In a deferred eval the wait comes at its end;
+// on a worker the task's event goes with the outputs and the task's arrays stay
+// alive until it is reached (no wait here). An output sharing an input's buffer
+// (a view) keeps that buffer's state.
 void finish_on_device(const std::vector<array>& inputs, std::vector<array>& outputs) {
+  std::shared_ptr<void> ready;
   if (t_defer_depth > 0) {
     t_pending = true;
-  } else if (auto sync = g_sync.load()) {
-    sync();
+  } else if (const StreamOps* ops = g_stream_ops.load()) {
+    std::vector<array> keep(inputs);
+    keep.insert(keep.end(), outputs.begin(), outputs.end());
+    ready = ops->retire(std::move(keep));
   }
   for (auto& o : outputs) {
     bool shared = false;
     for (const auto& in : inputs) shared = shared || (in.shares_data_with(o));
-    if (!shared) o.mark_device_written();
+    if (!shared) o.mark_device_written(ready);
   }
 }
+
+// Marks the calling thread as inside a GPU task (frees are held back).
+struct InTask {
+  InTask() { ++t_in_task; }
+  ~InTask() { --t_in_task; }
+};
 
 } // namespace
 
 void eval_on_gpu(Primitive& p, std::vector<array>& inputs, std::vector<array>& outputs) {
+  InTask in_task;
   if (EvalFn fn = find(p.name())) {
     double t0 = tracing() ? now_us() : 0;
     for (auto& in : inputs) in.ensure_device();

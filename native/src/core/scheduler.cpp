@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "mlx/backend/gpu/eval.h"
 #include "mlx/utils.h"
 
 namespace mlx::core {
@@ -63,6 +64,14 @@ void StreamWorker::loop() {
       busy_ = true;
     }
     task(); // tasks catch their own exceptions
+    bool idle;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      idle = tasks_.empty();
+    }
+    // Out of tasks: wait for the device work this worker queued (releasing what
+    // it kept alive), so that an idle stream has finished.
+    if (idle) gpu::worker_idle();
     {
       std::lock_guard<std::mutex> lk(mu_);
       busy_ = false;

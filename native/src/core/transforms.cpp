@@ -87,6 +87,7 @@ void run_node(Scheduled& item) {
   event->signal(error);
 }
 
+// Evaluated means computed: after the tasks, also the device work they queued.
 void wait_all(const std::vector<array>& outputs) {
   for (auto& out : outputs) {
     if (!out.is_available()) {
@@ -94,6 +95,7 @@ void wait_all(const std::vector<array>& outputs) {
       if (!e) throw std::logic_error("[eval] Array was not scheduled.");
       e->wait();
     }
+    out.wait_device_writes();
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <string>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include "device_allocator.h"
 #include "mlx/backend/gpu/device_memory.h"
 #include "mlx/backend/gpu/eval.h"
+#include "mlx/array.h"
 #include "mlx/device.h"
 
 namespace mlx::core {
@@ -46,21 +48,60 @@ struct SlowCall {
   }
 };
 
+// ---- events ------------------------------------------------------------------
+// Timing-free events from a pool; a handle returns its event to the pool when
+// the last holder (array data, in-flight task) lets go.
+std::mutex g_event_mu;
+std::vector<CUevent>& event_pool() {
+  static auto* pool = new std::vector<CUevent>(); // never destroyed: handles may outlive statics
+  return *pool;
+}
+
+std::shared_ptr<void> record_event(CUstream s) {
+  CUevent e = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(g_event_mu);
+    if (!event_pool().empty()) {
+      e = event_pool().back();
+      event_pool().pop_back();
+    }
+  }
+  const CudaApi& a = *cuda_api();
+  if (!e) check(a.cuEventCreate(&e, CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+  check(a.cuEventRecord(e, s), "cuEventRecord");
+  return std::shared_ptr<void>(e, [](void* ev) {
+    std::lock_guard<std::mutex> lock(g_event_mu);
+    event_pool().push_back(static_cast<CUevent>(ev));
+  });
+}
+
+void wait_on_device(void* event) {
+  make_current(kDevice);
+  check(cuda_api()->cuStreamWaitEvent(current_stream(), static_cast<CUevent>(event), 0),
+        "cuStreamWaitEvent");
+}
+
+void wait_on_host(void* event) {
+  make_current(kDevice);
+  check(cuda_api()->cuEventSynchronize(static_cast<CUevent>(event)), "cuEventSynchronize");
+}
+
 void* alloc(size_t bytes) {
   SlowCall trace{"device alloc", bytes};
   make_current(kDevice);
   return device_malloc(bytes);
 }
 
-// Blocks freed while this thread's device work is unwaited (a deferred
-// eval): kernels queued on its stream may still use them, and another
-// thread's stream could otherwise get them from the cache meanwhile.
+// Blocks freed while this thread's device work is unwaited (in a deferred
+// eval or a GPU task): kernels queued on its stream may still use them, and
+// another thread's stream could otherwise get them from the cache meanwhile.
+// They are freed after the wait (sync) or with the task's event (retire).
 thread_local std::vector<void*> t_deferred_frees;
 
 void release(void* ptr) {
-  if (gpu::deferring()) {
+  if (gpu::holding_frees()) {
     t_deferred_frees.push_back(ptr);
-    gpu::note_pending();
+    if (gpu::deferring()) gpu::note_pending();
     return;
   }
   SlowCall trace{"device free", 0};
@@ -77,7 +118,7 @@ void to_host(void* host, const void* device, size_t bytes) {
 }
 
 // On the worker's own stream, then waited for: later kernels on any stream see the bytes.
-void to_device(void* device, const void* host, size_t bytes) {
+std::shared_ptr<void> to_device(void* device, const void* host, size_t bytes) {
   SlowCall trace{"copy to device", bytes};
   make_current(kDevice);
   CUstream s = current_stream();
@@ -100,13 +141,57 @@ void to_device(void* device, const void* host, size_t bytes) {
   } else {
     check(a.cuMemcpyHtoDAsync_v2(dst, host, bytes, s), "cuMemcpyHtoDAsync");
   }
-  // From pageable memory the call returns once the source is staged, so only
-  // other streams need the wait; a deferring thread's own kernels are ordered after it.
-  if (gpu::deferring()) {
-    gpu::note_pending();
-  } else {
-    synchronize_stream(s);
+  // From pageable memory the call returns once the source is staged; this
+  // thread's later work is ordered after the copy, other streams wait for the event.
+  if (gpu::deferring()) gpu::note_pending();
+  return record_event(s);
+}
+
+// ---- in-flight tasks of a worker: what stays alive until their event ----------
+struct InFlight {
+  std::shared_ptr<void> event;
+  std::vector<array> keep;
+  std::vector<void*> frees;
+};
+thread_local std::deque<InFlight> t_in_flight;
+
+void release_entry(InFlight& f) {
+  f.keep.clear(); // may free device memory: not holding frees here
+  for (void* p : f.frees) device_free(p);
+  f.frees.clear();
+}
+
+// Releases the tasks whose events were reached (they complete in order).
+void poll_in_flight() {
+  const CudaApi& a = *cuda_api();
+  while (!t_in_flight.empty() &&
+         a.cuEventQuery(static_cast<CUevent>(t_in_flight.front().event.get())) == CUDA_SUCCESS) {
+    InFlight f = std::move(t_in_flight.front());
+    t_in_flight.pop_front();
+    release_entry(f);
   }
+}
+
+std::shared_ptr<void> retire(std::vector<array> keep) {
+  make_current(kDevice);
+  poll_in_flight();
+  auto ev = record_event(current_stream());
+  t_in_flight.push_back({ev, std::move(keep), std::move(t_deferred_frees)});
+  t_deferred_frees.clear();
+  return ev;
+}
+
+void drain() {
+  if (t_in_flight.empty() && t_deferred_frees.empty()) return; // CPU workers end here
+  make_current(kDevice);
+  synchronize_stream(current_stream());
+  while (!t_in_flight.empty()) {
+    InFlight f = std::move(t_in_flight.front());
+    t_in_flight.pop_front();
+    release_entry(f);
+  }
+  for (void* p : t_deferred_frees) device_free(p);
+  t_deferred_frees.clear();
 }
 
 void sync_current_stream() {
@@ -116,10 +201,14 @@ void sync_current_stream() {
   t_deferred_frees.clear();
 }
 
+const gpu::StreamOps kStreamOps = {sync_current_stream, retire, drain};
+
 const gpu::MemoryOps kMemoryOps = {alloc,
                                    release,
                                    to_host,
                                    to_device,
+                                   wait_on_device,
+                                   wait_on_host,
                                    device_active_memory,
                                    device_peak_memory,
                                    device_cache_memory,
@@ -141,7 +230,7 @@ void install_backend() {
   static std::once_flag once;
   std::call_once(once, [] {
     gpu::set_memory_ops(&kMemoryOps);
-    gpu::set_stream_sync(sync_current_stream);
+    gpu::set_stream_ops(&kStreamOps);
   });
 }
 

@@ -6,8 +6,8 @@
 //   - reads input addresses with `in.device_data()` (a view's offset included),
 //   - allocates each output with `out.set_device_data(out.nbytes())` and takes
 //     `out.device_data()`,
-//   - enqueues its kernels on `cu::current_stream()`: the evaluator waits for
-//     that stream before anything reads the outputs.
+//   - enqueues its kernels on `cu::current_stream()`: the evaluator records an
+//     event there after the call, and readers of the outputs wait for it.
 // Kernels come from a compiled image (nvcc's fatbin / cubin / PTX, typically
 // embedded in the extension by `mlxts_add_cuda_kernels` in CMake) or from CUDA
 // source compiled at run time by NVRTC (cached on disk like mx.fast.cudaKernel).
@@ -64,7 +64,7 @@ int current_device();
 
 /**
  * The calling GPU worker's stream. Inside eval_gpu, enqueue work here: the
- * evaluator synchronises this stream before the outputs are used. Called on
+ * evaluator records an event after the call that readers of the outputs wait for. Called on
  * another thread it returns that thread's own stream. Throws without CUDA.
  */
 Stream current_stream();

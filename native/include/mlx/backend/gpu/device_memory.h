@@ -3,16 +3,22 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 
 namespace mlx::core::gpu {
 
 struct MemoryOps {
   void* (*alloc)(size_t bytes);      // device memory
   void (*free)(void* ptr);
-  // to_host returns once the bytes are on the host; to_device once the source
-  // may be reused (the device copy is ordered before later work of the thread).
+  // to_host returns once the bytes are on the host. to_device returns once the
+  // source may be reused; the copy is ordered before later work of the calling
+  // thread's stream, and the returned event (null: complete) marks it for others.
   void (*to_host)(void* host, const void* device, size_t bytes);
-  void (*to_device)(void* device, const void* host, size_t bytes);
+  std::shared_ptr<void> (*to_device)(void* device, const void* host, size_t bytes);
+  // Events (from the backend): the calling thread's stream waits for one on
+  // the device; or the host blocks until it is reached.
+  void (*wait_on_device)(void* event);
+  void (*wait_on_host)(void* event);
   // The device allocator's counters (bytes), for mx.getActiveMemory() and friends.
   size_t (*active)();
   size_t (*peak)();

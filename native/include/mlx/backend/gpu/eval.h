@@ -3,6 +3,7 @@
 // copies of its inputs (correct, slower), so every op works on mx.gpu.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,26 @@ using EvalFn = void (*)(Primitive& p, const std::vector<array>& inputs, std::vec
 /** Registers the GPU implementation of the primitive named `name` (Primitive::name()). */
 void register_eval(const char* name, EvalFn fn);
 
-/** Waits for the device work the calling worker enqueued (installed by the backend). */
-void set_stream_sync(void (*sync)());
+/** How the evaluator waits for device work (installed by the backend). */
+struct StreamOps {
+  /** Waits for the calling thread's stream and releases what it held back. */
+  void (*sync)();
+  /** Records the end of the work queued so far on the calling thread's stream
+   * and returns that event; `keep` (the task's arrays) and the device memory the
+   * thread freed meanwhile are released once the event is reached. */
+  std::shared_ptr<void> (*retire)(std::vector<array> keep);
+  /** Waits for and releases everything the calling thread retired (an idle worker). */
+  void (*drain)();
+};
+void set_stream_ops(const StreamOps* ops);
+
+/** Whether device memory freed on the calling thread must be held back until its
+ * queued work is done (inside a deferred eval or a GPU task). */
+bool holding_frees();
+
+/** Called by a stream worker that ran out of tasks: waits for the device work it
+ * queued (so that synchronize() and an idle stream mean finished work). */
+void worker_idle();
 
 /** While one is alive on a thread, GPU tasks run on that thread enqueue their
  * device work without waiting for it; the wait happens once, in finish() (or
@@ -45,8 +64,9 @@ bool has_pending();
 /** Waits for the calling thread's pending device work (no-op without any). */
 void flush_pending();
 
-/** Evaluates `p` (on a GPU stream); its outputs are complete on return unless
- * the thread defers its waits (DeferredSync). */
+/** Evaluates `p` (on a GPU stream). Its outputs are complete on return in a
+ * deferred eval once the DeferredSync finishes; on a worker they carry the
+ * event of the task (array::mark_device_written), which readers wait for. */
 void eval_on_gpu(Primitive& p, std::vector<array>& inputs, std::vector<array>& outputs);
 
 /** Whether a GPU implementation is registered for the primitive named `name`. */

@@ -176,15 +176,9 @@ void eval_on_cpu(Primitive& p, const std::vector<array>& inputs, std::vector<arr
   }
 }
 
-Temporaries::~Temporaries() {
-  // A deferring thread frees them after its wait (see backend.cpp's release).
-  if (arrays_.empty() || gpu::deferring()) return;
-  try {
-    synchronize_stream(current_stream());
-  } catch (...) {
-    // The evaluator synchronizes again and reports the error.
-  }
-}
+// Nothing to wait for: Temporaries live inside GPU tasks, where freed device
+// memory is held back until the task's work is done (backend.cpp's release).
+Temporaries::~Temporaries() = default;
 
 array Temporaries::make(const Shape& shape, Dtype dtype) {
   array a(shape, dtype, nullptr, {});

@@ -112,9 +112,9 @@ bool to_dims(const std::vector<int64_t>& v, DimsArg& out);
 void eval_on_cpu(Primitive& p, const std::vector<array>& inputs, std::vector<array>& outputs);
 
 /**
- * Device arrays that live until the kernels using them have run: the
- * destructor synchronizes the worker's stream before releasing them (device
- * memory returns to the shared cache at once, so it must be idle).
+ * Device arrays for the kernels of one GPU task. Freed device memory is held
+ * back until the task's work is done (the evaluator's event), so they may go
+ * when the task's function returns.
  */
 class Temporaries {
  public:

@@ -36,10 +36,13 @@ function median(xs: number[]): number {
 }
 const round = (v: number, d = 3) => Number(v.toFixed(d));
 
-/** The guide's loop: 5 warm-up calls, then `repeats` timed calls, each evaluated. */
+/** The guide's loop: 5 warm-up calls, then `repeats` timed calls, each evaluated.
+ * Calls run in mx.tidy: simple_axpby's two intermediate products are released
+ * at once, as MLX's reference counting does (otherwise they wait for V8's GC
+ * and every call gets fresh, page-faulting memory). */
 function bench(f: () => mx.MxArray, repeats: number): { median_ms: number; mean_ms: number } {
   for (let i = 0; i < 5; i++) {
-    const z = f();
+    const z = mx.tidy(f);
     mx.eval(z);
     z.dispose();
   }
@@ -47,7 +50,7 @@ function bench(f: () => mx.MxArray, repeats: number): { median_ms: number; mean_
   const start = process.hrtime.bigint();
   for (let i = 0; i < repeats; i++) {
     const t0 = process.hrtime.bigint();
-    const z = f();
+    const z = mx.tidy(f);
     mx.eval(z);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     z.dispose();

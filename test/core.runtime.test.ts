@@ -81,6 +81,7 @@ describe('devices and streams', () => {
     );
     expect(() => mx.setDefaultDevice(mx.gpu)).toThrow(/\[set_default_device\] Cannot use the gpu device/);
     expect(() => mx.zeros([2], mx.float32, 'gpu' as unknown as mx.Device)).toThrow(/\[stream\] Expected a Stream or Device/);
+    expect(() => mx.cuda.kernelTiming(() => 1)).toThrow('[cuda.kernelTiming] No GPU is available.');
   });
 
   it.skipIf(!mx.cuda.isAvailable())('runs on the gpu when CUDA is present: values match the cpu', () => {

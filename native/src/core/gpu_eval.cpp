@@ -31,14 +31,6 @@ thread_local int t_defer_depth = 0;
 thread_local bool t_pending = false;
 thread_local int t_in_task = 0;
 
-// MLX_TS_GPU_TRACE=1: one stderr line per GPU task and per wait (where host time goes).
-bool tracing() {
-  static const bool on = [] {
-    const char* v = std::getenv("MLX_TS_GPU_TRACE");
-    return v && *v && std::string(v) != "0";
-  }();
-  return on;
-}
 double now_us() {
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -50,6 +42,15 @@ EvalFn find(const char* name) {
 }
 
 } // namespace
+
+// One stderr line per GPU task and per wait (where host time goes).
+bool tracing() {
+  static const bool on = [] {
+    const char* v = std::getenv("MLX_TS_GPU_TRACE");
+    return v && *v && std::string(v) != "0";
+  }();
+  return on;
+}
 
 void register_eval(const char* name, EvalFn fn) {
   std::lock_guard<std::mutex> lock(registry_mu());

@@ -28,21 +28,15 @@ namespace {
 
 constexpr int kDevice = 0; // one GPU for now; Device::index selects it later
 
-bool tracing() {
-  static const bool on = [] {
-    const char* v = std::getenv("MLX_TS_GPU_TRACE");
-    return v && *v && std::string(v) != "0";
-  }();
-  return on;
-}
-
-// Reports calls slower than 20 µs when tracing.
+// Reports calls slower than 20 µs (MLX_TS_GPU_TRACE); reads no clock otherwise.
 struct SlowCall {
   const char* what;
   size_t bytes;
-  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  bool on = gpu::tracing();
+  std::chrono::steady_clock::time_point t0 = on ? std::chrono::steady_clock::now()
+                                                : std::chrono::steady_clock::time_point{};
   ~SlowCall() {
-    if (!tracing()) return;
+    if (!on) return;
     double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
     if (us > 20) std::fprintf(stderr, "[gpu-trace] %s of %zu bytes: %.1f us\n", what, bytes, us);
   }

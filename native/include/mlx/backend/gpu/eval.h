@@ -72,6 +72,9 @@ void eval_on_gpu(Primitive& p, std::vector<array>& inputs, std::vector<array>& o
 /** Whether a GPU implementation is registered for the primitive named `name`. */
 bool has_eval(const char* name);
 
+/** MLX_TS_GPU_TRACE=1: GPU tasks, waits and slow transfers are reported on stderr. */
+bool tracing();
+
 /** Names of the primitives with a GPU implementation, sorted. */
 std::vector<std::string> registered_evals();
 

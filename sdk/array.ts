@@ -21,6 +21,9 @@ export type TypedArrayOf =
   | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array
   | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
 
+// Releases the handles of arrays the program dropped without dispose().
+const collected = new FinalizationRegistry<NativeArray>((handle) => native.arrayRelease(handle));
+
 /**
  * An n-dimensional array, computed lazily: ops build a graph, values are
  * computed when needed (`item`, `tolist`, printing) or by `mx.eval`.
@@ -30,25 +33,28 @@ export class MxArray {
   /** @internal */
   readonly _native: NativeArray;
 
-  /** @internal Use `mx.array(...)` or an op to make arrays. */
+  /** @internal Use `mx.array(...)` or an op to make arrays. Takes ownership of `handle`. */
   constructor(handle: NativeArray) {
     this._native = handle;
+    // No unregister token: a token makes register several times slower, and
+    // releasing a handle twice is harmless (a released handle is stale).
+    collected.register(this, handle);
     track(this);
   }
 
   /** The dimensions. */
   get shape(): number[] {
-    return this._native.shape;
+    return native.arrayShape(this._native);
   }
   get dtype(): Dtype {
-    return dtypeFromVal(this._native.dtype);
+    return dtypeFromVal(native.arrayDtype(this._native));
   }
   /** Number of elements. */
   get size(): number {
-    return this._native.size;
+    return native.arraySize(this._native);
   }
   get ndim(): number {
-    return this._native.ndim;
+    return native.arrayNdim(this._native);
   }
   /** Bytes per element. */
   get itemsize(): number {
@@ -72,12 +78,12 @@ export class MxArray {
     if (d === float16 || d === bfloat16) {
       const f = native.astype(this._native, float32.val, undefined);
       try {
-        return new Float32Array(f.toBuffer());
+        return new Float32Array(native.arrayToBuffer(f));
       } finally {
-        f.dispose();
+        native.arrayRelease(f);
       }
     }
-    const buf = this._native.toBuffer();
+    const buf = native.arrayToBuffer(this._native);
     switch (d) {
       case bool_: case uint8: return new Uint8Array(buf);
       case int8: return new Int8Array(buf);
@@ -135,19 +141,19 @@ export class MxArray {
 
   /** Releases the native array now. Using the handle afterwards throws. */
   dispose(): void {
-    this._native.dispose();
+    native.arrayRelease(this._native);
   }
   [Symbol.dispose](): void {
     this.dispose();
   }
   /** True once `dispose()` was called. */
   get isDisposed(): boolean {
-    return this._native.disposed;
+    return native.arrayDisposed(this._native);
   }
 
   /** MLX's printing: `array([1, 2, 3], dtype=int32)`. Evaluates the array. */
   toString(): string {
-    if (this._native.disposed) return 'array(<disposed>)';
+    if (native.arrayDisposed(this._native)) return 'array(<disposed>)';
     const d = this.dtype;
     return formatArray(this._values(), this.shape, d.name, issubdtype(d, integer));
   }

@@ -1,5 +1,5 @@
 // Devices and streams. `mx.cpu` always works; `mx.gpu` needs a GPU backend.
-import { native, type NativeDevice, type NativeStream, type NativeStreamArg } from './native.js';
+import { native, type NativeDevice, type NativeStream, type NativeStreamArg, type NativeStreamObject } from './native.js';
 
 export type DeviceType = 'cpu' | 'gpu';
 
@@ -59,6 +59,22 @@ export function toNativeDevice(d: Device): NativeDevice {
 /** @internal Converts the trailing stream argument of an op. */
 export function toNativeStream(s: StreamOrDevice): NativeStreamArg {
   if (s === undefined || s === null) return undefined;
+  if (s instanceof Stream) return deviceCode(s.device) + 64 * (s.index + 1);
+  if (s instanceof Device) return deviceCode(s);
+  throw new Error(`[stream] Expected a Stream or Device, got ${describe(s)}.`);
+}
+
+// See NativeStreamArg.
+function deviceCode(d: Device): number {
+  if (!Number.isInteger(d.index) || d.index < 0 || d.index > 31) {
+    throw new Error(`[device] Expected a device index from 0 to 31, got ${String(d.index)}.`);
+  }
+  return 1 + (d.type === 'gpu' ? 1 : 0) + 2 * d.index;
+}
+
+/** @internal A stream or device in the object form (extensions, setDefaultStream). */
+export function toNativeStreamObject(s: StreamOrDevice): NativeStreamObject {
+  if (s === undefined || s === null) return undefined;
   if (s instanceof Stream) return { stream: s.index, type: s.device.type, index: s.device.index };
   if (s instanceof Device) return { type: s.type, index: s.index };
   throw new Error(`[stream] Expected a Stream or Device, got ${describe(s)}.`);
@@ -89,7 +105,7 @@ export function defaultStream(d: Device = defaultDevice()): Stream {
 }
 
 export function setDefaultStream(s: Stream): void {
-  const n = toNativeStream(s);
+  const n = toNativeStreamObject(s);
   native.setDefaultStream(n as NativeStream);
 }
 

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { MxArray } from './array.js';
-import { toNativeStream as deviceToNativeStream, type StreamOrDevice } from './device.js';
-import { native, type NativeArray, type NativeStreamArg } from './native.js';
+import { toNativeStreamObject, type StreamOrDevice } from './device.js';
+import { native, type NativeArray, type NativeStreamObject } from './native.js';
 
 declare module './native.js' {
   interface NativeAddon {
@@ -21,7 +21,9 @@ declare module './native.js' {
   }
 }
 
-export type { NativeArray, NativeStreamArg } from './native.js';
+export type { NativeArray } from './native.js';
+/** A stream or device as extension bindings take it (`ext::arg_stream`). */
+export type NativeStreamArg = NativeStreamObject;
 
 /** What every extension addon exports besides its ops (MLX_TS_EXTENSION adds it). */
 interface ExtensionEntry {
@@ -51,12 +53,13 @@ export function toNative(a: MxArray): NativeArray {
 
 /** Wraps a native handle an extension returned as an MxArray. */
 export function fromNative(handle: NativeArray): MxArray {
+  if (typeof handle !== 'number') throw new TypeError('[fromNative] Expected an array handle (a number) from the extension.');
   return new MxArray(handle);
 }
 
 /** A stream or device as extension bindings take it (ext::arg_stream). */
 export function toNativeStream(s: StreamOrDevice): NativeStreamArg {
-  return deviceToNativeStream(s);
+  return toNativeStreamObject(s);
 }
 
 /** The folder holding mlx-ts' CMake package (`find_package(MLXTS CONFIG)`). */

@@ -4,19 +4,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** A native array handle (see native/src/node/binding.h). */
-export interface NativeArray {
-  readonly shape: number[];
-  readonly strides: number[];
-  readonly dtype: number;
-  readonly size: number;
-  readonly ndim: number;
-  readonly id: number;
-  readonly disposed: boolean;
-  readonly available: boolean;
-  dispose(): void;
-  toBuffer(): ArrayBuffer;
-}
+/**
+ * A native array handle: a number naming an entry of the addon's array table
+ * (native/src/node/array_table.h). `MxArray` owns one and releases it on
+ * `dispose()` or when collected; a handle that no MxArray owns is never freed.
+ */
+export type NativeArray = number & { readonly __nativeArray: never };
 
 /** How a device or stream crosses into native code. */
 export interface NativeDevice {
@@ -26,14 +19,31 @@ export interface NativeDevice {
 export interface NativeStream extends NativeDevice {
   stream: number;
 }
-export type NativeStreamArg = NativeDevice | NativeStream | undefined;
+/** A stream or device as extension bindings take it (ext::arg_stream in mlx_ts/extension.h). */
+export type NativeStreamObject = NativeDevice | NativeStream | undefined;
+/**
+ * A stream or device as the ops take it: one number, so that native code reads
+ * no properties (`1 + type + 2·device index`, plus `64·(stream index + 1)` for
+ * a stream; type 0 is the CPU, 1 the GPU); undefined for the default.
+ */
+export type NativeStreamArg = number | undefined;
 
 /**
  * The addon's functions. Each op family declares its own entries by module
  * augmentation (`declare module '../native.js' { interface NativeAddon {...} }`).
  */
 export interface NativeAddon {
-  NativeArray: new () => NativeArray;
+  arrayShape(a: NativeArray): number[];
+  arrayStrides(a: NativeArray): number[];
+  arrayDtype(a: NativeArray): number;
+  arraySize(a: NativeArray): number;
+  arrayNdim(a: NativeArray): number;
+  arrayId(a: NativeArray): number;
+  arrayAvailable(a: NativeArray): boolean;
+  arrayDisposed(a: NativeArray): boolean;
+  arrayToBuffer(a: NativeArray): ArrayBuffer;
+  arrayRelease(a: NativeArray): void;
+  liveArrays(): number;
   fromBuffer(data: ArrayBufferView, shape: number[], dtype: number): NativeArray;
   scalar(value: number, dtype: number): NativeArray;
   eval(arrays: NativeArray[]): void;

@@ -67,7 +67,7 @@ export function valueAndGrad<F extends AnyFn>(
       flat.push(...leaves);
     }
     let value: unknown;
-    const [, grads] = native.valueAndGrad(
+    const [outs, grads] = native.valueAndGrad(
       (tracers) => {
         const callArgs = args.slice() as unknown[];
         for (const p of parts) {
@@ -79,6 +79,8 @@ export function valueAndGrad<F extends AnyFn>(
       flat.map((a) => a._native),
       flat.map((_, k) => k),
     );
+    // The value is the one fn returned (already an MxArray): the copies go.
+    for (const h of outs) native.arrayRelease(h);
     const g = grads.map(wrap);
     const perArg = parts.map((p) => p.rebuild(g.slice(p.start, p.start + p.count)));
     const gradsOut = typeof argnums === 'number' ? perArg[0] : perArg;

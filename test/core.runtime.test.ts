@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as mx from 'mlx-ts';
+import { native } from '../sdk/native.js';
 
 // A long chain of nodes built from casts (float32 <-> float64 keeps values exact).
 function castChain(n: number): mx.MxArray {
@@ -47,10 +48,10 @@ describe('evaluation', () => {
     const timer = setInterval(() => ++ticks, 1);
     const pending = mx.asyncEval(x);
     // The call returned before the work finished: the JS thread is free.
-    expect(x._native.available).toBe(false);
+    expect(native.arrayAvailable(x._native)).toBe(false);
     await pending;
     clearInterval(timer);
-    expect(x._native.available).toBe(true);
+    expect(native.arrayAvailable(x._native)).toBe(true);
     expect(ticks).toBeGreaterThan(0);
   });
 });

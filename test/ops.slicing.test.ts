@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as mx from 'mlx-ts';
+import { native } from '../sdk/native.js';
 
 // numpy-made expectations (see test/fixtures/shape/gen.py).
 type EncodedIndex = number | null | '...' | { slice: [number | null, number | null, number | null] };
@@ -27,7 +28,7 @@ function decode(e: EncodedIndex): mx.IndexEntry {
 
 function strides(x: mx.MxArray): number[] {
   mx.eval(x);
-  return x._native.strides;
+  return native.arrayStrides(x._native);
 }
 
 function allocatedBy(x: mx.MxArray, ...inputs: mx.MxArray[]): number {

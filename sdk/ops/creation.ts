@@ -125,7 +125,7 @@ function finish(h: ReturnType<typeof native.fromBuffer>, src: Dtype, dtype: Dtyp
   try {
     return wrap(native.astype(h, dtype.val, undefined));
   } finally {
-    h.dispose();
+    native.arrayRelease(h);
   }
 }
 

@@ -15,7 +15,7 @@ declare module '../native.js' {
   interface NativeAddon {
     take(
       a: NativeArray,
-      indices: NativeArray | number,
+      indices: NativeArray | { index: number },
       axis: number | null | undefined,
       s: NativeStreamArg,
     ): NativeArray;
@@ -36,9 +36,10 @@ declare module '../array.js' {
   }
 }
 
-function checkIndices(indices: unknown, op: string): NativeArray | number {
+// An integer index goes as `{ index }`: array handles are numbers too.
+function checkIndices(indices: unknown, op: string): NativeArray | { index: number } {
   if (indices instanceof MxArray) return indices._native;
-  if (typeof indices === 'number') return indices;
+  if (typeof indices === 'number') return { index: indices };
   throw new Error(`[${op}] Expected an integer array or an integer for indices, got ${describe(indices)}.`);
 }
 

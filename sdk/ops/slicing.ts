@@ -183,9 +183,12 @@ function indexView(x: MxArray, indices: IndexEntry[], stream?: StreamOrDevice): 
   // are released once the next node holds their arrays.
   let h = native.slice(x._native, starts, stops, steps, s);
   const step = (next: (cur: NativeArray) => NativeArray) => {
-    const n = next(h);
-    h.dispose();
-    h = n;
+    const cur = h;
+    try {
+      h = next(cur);
+    } finally {
+      native.arrayRelease(cur);
+    }
   };
   if (dropped.length > 0) step((cur) => native.squeeze(cur, dropped, s));
   if (inserted.length > 0) step((cur) => native.expandDims(cur, inserted, s));
@@ -226,7 +229,7 @@ export function slice(
   try {
     return wrap(native.dynamicSlice(x._native, start, ax, sliceSize, toNativeStream(stream)));
   } finally {
-    if (owned) owned.dispose();
+    if (owned !== undefined) native.arrayRelease(owned);
   }
 }
 

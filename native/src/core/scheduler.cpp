@@ -37,18 +37,23 @@ bool StreamWorker::try_run_inline(const std::function<void()>& task) {
     busy_ = true;
   }
   task(); // tasks catch their own exceptions
+  bool queued, waiters;
   {
     std::lock_guard<std::mutex> lk(mu_);
     busy_ = false;
+    queued = !tasks_.empty();
+    waiters = drain_waiters_ > 0;
   }
-  cv_.notify_one(); // work queued meanwhile waited for us
-  idle_cv_.notify_all();
+  if (queued) cv_.notify_one(); // work queued meanwhile waited for us
+  if (waiters) idle_cv_.notify_all();
   return true;
 }
 
 void StreamWorker::drain() {
   std::unique_lock<std::mutex> lk(mu_);
+  ++drain_waiters_;
   idle_cv_.wait(lk, [this] { return tasks_.empty() && !busy_; });
+  --drain_waiters_;
 }
 
 void StreamWorker::loop() {
@@ -72,11 +77,13 @@ void StreamWorker::loop() {
     // Out of tasks: wait for the device work this worker queued (releasing what
     // it kept alive), so that an idle stream has finished.
     if (idle) gpu::worker_idle();
+    bool waiters;
     {
       std::lock_guard<std::mutex> lk(mu_);
       busy_ = false;
+      waiters = drain_waiters_ > 0;
     }
-    idle_cv_.notify_all();
+    if (waiters) idle_cv_.notify_all();
   }
 }
 

@@ -33,6 +33,9 @@ class StreamWorker {
   std::condition_variable idle_cv_;
   std::deque<std::function<void()>> tasks_;
   bool busy_{false};
+  // Threads in drain(): notifications go out only when someone waits (a
+  // needless notify wakes the worker, two context switches per eval).
+  int drain_waiters_{0};
   bool stop_{false};
   std::thread thread_;
 };

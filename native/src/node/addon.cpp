@@ -1,10 +1,9 @@
-// Addon entry: defines the array class, then runs every family's registration.
+// Addon entry: runs every family's registration.
 #include "binding.h"
 
 namespace mlx_ts {
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
-  exports.Set("NativeArray", JsArray::define_class(env));
   for (auto& [family, fn] : registry()) fn(env, exports);
   return exports;
 }

@@ -15,11 +15,12 @@ std::vector<mx::array> to_arrays(Napi::Env env, const Napi::Value& v, const char
   std::vector<mx::array> out;
   for (uint32_t k = 0; k < list.Length(); ++k) {
     Napi::Value e = list.Get(k);
-    if (!e.IsObject() || !e.As<Napi::Object>().InstanceOf(array_constructor(env))) {
+    mx::array* a = find_array(env, e, op);
+    if (!a) {
       throw Napi::TypeError::New(env, std::string("[") + op + "] A rule returned a non-array value at position " +
                                           std::to_string(k) + ".");
     }
-    out.push_back(JsArray::Unwrap(e.As<Napi::Object>())->get(op));
+    out.push_back(*a);
   }
   return out;
 }

@@ -12,16 +12,13 @@ bool ext_get_array(napi_env host_env, napi_value value, mx::array* out, const ch
   try {
     Napi::Env env(host_env);
     Napi::Value v(env, value);
-    if (v.IsObject() && v.As<Napi::Object>().InstanceOf(array_constructor(env))) {
-      auto* h = JsArray::Unwrap(v.As<Napi::Object>());
-      if (!h->arr) {
-        *error = "The array was disposed and can no longer be used.";
-        return false;
-      }
-      *out = *h->arr;
+    if (mx::array* a = find_array(env, v, "extension")) {
+      *out = *a;
       return true;
     }
     *error = "Expected an mlx-ts array handle (MxArray._native).";
+  } catch (const Napi::Error&) {
+    *error = "The array was disposed and can no longer be used.";
   } catch (...) {
     *error = "Expected an mlx-ts array handle (MxArray._native).";
   }

@@ -19,12 +19,13 @@ mx::TransformFun js_fun(Napi::Env env, Napi::Function fn, const char* op) {
     std::vector<mx::array> out;
     for (uint32_t k = 0; k < list.Length(); ++k) {
       Napi::Value v = list.Get(k);
-      if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(array_constructor(env))) {
+      mx::array* a = find_array(env, v, op);
+      if (!a) {
         std::string msg = std::string("[") + op + "] The function returned a non-array value at position " +
                           std::to_string(k) + ".";
         throw Napi::TypeError::New(env, msg);
       }
-      out.push_back(JsArray::Unwrap(v.As<Napi::Object>())->get(op));
+      out.push_back(*a);
     }
     return out;
   };

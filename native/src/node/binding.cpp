@@ -7,11 +7,27 @@ namespace mlx_ts {
 
 namespace {
 
+// Per environment (a worker thread has its own): the array handles.
 struct AddonData {
-  Napi::FunctionReference array_ctor;
+  ArrayTable arrays;
 };
 
-AddonData& addon_data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+// Each environment lives on one thread: the last one looked up is remembered
+// there, sparing the instance-data call on every argument.
+thread_local napi_env t_env = nullptr;
+thread_local AddonData* t_data = nullptr;
+
+AddonData& addon_data(Napi::Env env) {
+  if (t_env == static_cast<napi_env>(env)) return *t_data;
+  auto* data = env.GetInstanceData<AddonData>();
+  if (!data) {
+    data = new AddonData();
+    env.SetInstanceData<AddonData>(data);
+  }
+  t_env = env;
+  t_data = data;
+  return *data;
+}
 
 [[noreturn]] void type_error(Napi::Env env, const char* op, const std::string& what) {
   std::ostringstream msg;
@@ -46,120 +62,19 @@ std::vector<std::pair<const char*, InitFn>>& registry() {
 
 Registrar::Registrar(const char* family, InitFn fn) { registry().emplace_back(family, fn); }
 
-// ---- JsArray ----
+// ---- array handles ----
 
-Napi::Function JsArray::define_class(Napi::Env env) {
-  auto cls = DefineClass(
-      env, "NativeArray",
-      {InstanceAccessor<&JsArray::shape>("shape"),
-       InstanceAccessor<&JsArray::strides>("strides"),
-       InstanceAccessor<&JsArray::dtype>("dtype"),
-       InstanceAccessor<&JsArray::size>("size"),
-       InstanceAccessor<&JsArray::ndim>("ndim"),
-       InstanceAccessor<&JsArray::id>("id"),
-       InstanceAccessor<&JsArray::disposed>("disposed"),
-       InstanceAccessor<&JsArray::available>("available"),
-       InstanceMethod<&JsArray::dispose>("dispose"),
-       InstanceMethod<&JsArray::to_buffer>("toBuffer")});
-  auto* data = new AddonData();
-  data->array_ctor = Napi::Persistent(cls);
-  env.SetInstanceData<AddonData>(data);
-  return cls;
-}
-
-JsArray::JsArray(const Napi::CallbackInfo& info)
-    : Napi::ObjectWrap<JsArray>(info), env_(info.Env()) {}
-
-JsArray::~JsArray() { release(); }
-
-void JsArray::release() {
-  arr.reset();
-  if (external_bytes_ != 0) {
-    Napi::MemoryManagement::AdjustExternalMemory(env_, -external_bytes_);
-    external_bytes_ = 0;
-  }
-}
-
-void JsArray::hold(mx::array a) {
-  release();
+Napi::Value wrap(Napi::Env env, mx::array a) {
   // V8 is told about host memory so that the GC collects forgotten arrays.
   // Results of GPU ops live in device memory: reporting all of it would start a
   // V8 collection after every large GPU op (~0.3 ms each for 1 GiB outputs), so
   // a 256th is reported: forgotten device arrays still bring a collection, about
   // every 16 GiB of them (a 64th measurably slowed mx.grad of grid_sample).
   bool on_gpu = a.has_primitive() && a.primitive().device() == mx::Device::gpu;
-  external_bytes_ = static_cast<int64_t>(a.nbytes()) / (on_gpu ? 256 : 1);
-  arr = std::move(a);
-  if (external_bytes_ > 0) Napi::MemoryManagement::AdjustExternalMemory(env_, external_bytes_);
-}
-
-mx::array& JsArray::get(const char* op) {
-  if (!arr) type_error(Env(), op, "The array was disposed and can no longer be used.");
-  return *arr;
-}
-
-Napi::Value JsArray::shape(const Napi::CallbackInfo& info) {
-  auto& a = get("shape");
-  auto out = Napi::Array::New(info.Env(), a.ndim());
-  for (size_t i = 0; i < a.ndim(); ++i) out.Set(i, Napi::Number::New(info.Env(), a.shape()[i]));
-  return out;
-}
-
-Napi::Value JsArray::strides(const Napi::CallbackInfo& info) {
-  auto& a = get("strides");
-  auto out = Napi::Array::New(info.Env(), a.ndim());
-  for (size_t i = 0; i < a.ndim(); ++i) {
-    out.Set(i, Napi::Number::New(info.Env(), static_cast<double>(a.strides()[i])));
-  }
-  return out;
-}
-
-Napi::Value JsArray::dtype(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<int>(get("dtype").dtype().val()));
-}
-Napi::Value JsArray::size(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(get("size").size()));
-}
-Napi::Value JsArray::ndim(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(get("ndim").ndim()));
-}
-Napi::Value JsArray::id(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(get("id").id()));
-}
-Napi::Value JsArray::disposed(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), !arr.has_value());
-}
-Napi::Value JsArray::available(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), get("available").is_available());
-}
-Napi::Value JsArray::dispose(const Napi::CallbackInfo& info) {
-  release();
-  return info.Env().Undefined();
-}
-
-// Evaluates and copies the values out, row-major, as an ArrayBuffer.
-Napi::Value JsArray::to_buffer(const Napi::CallbackInfo& info) {
-  try {
-    auto a = get("toBuffer");
-    a.eval();
-    a.ensure_host();
-    auto c = mx::ensure_row_contiguous_cpu(a);
-    auto buf = Napi::ArrayBuffer::New(info.Env(), c.nbytes());
-    if (c.nbytes() > 0) std::memcpy(buf.Data(), c.data<char>(), c.nbytes());
-    return buf;
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(info.Env(), e.what());
-  }
-}
-
-Napi::Function array_constructor(Napi::Env env) { return addon_data(env).array_ctor.Value(); }
-
-Napi::Value wrap(Napi::Env env, mx::array a) {
-  auto obj = addon_data(env).array_ctor.New({});
-  JsArray::Unwrap(obj)->hold(std::move(a));
-  return obj;
+  int64_t bytes = static_cast<int64_t>(a.nbytes()) / (on_gpu ? 256 : 1);
+  double h = addon_data(env).arrays.add(std::move(a), bytes);
+  if (bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+  return Napi::Number::New(env, h);
 }
 
 Napi::Value wrap_all(Napi::Env env, const std::vector<mx::array>& arrays) {
@@ -168,16 +83,95 @@ Napi::Value wrap_all(Napi::Env env, const std::vector<mx::array>& arrays) {
   return out;
 }
 
+mx::array* find_array(Napi::Env env, const Napi::Value& v, const char* op) {
+  if (!v.IsNumber()) return nullptr;
+  double h = v.As<Napi::Number>().DoubleValue();
+  if (mx::array* a = addon_data(env).arrays.find(h)) return a;
+  if (ArrayTable::well_formed(h)) type_error(env, op, "The array was disposed and can no longer be used.");
+  return nullptr;
+}
+
+void release_array(Napi::Env env, double handle) {
+  int64_t bytes = addon_data(env).arrays.release(handle);
+  if (bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, -bytes);
+}
+
+namespace {
+
+mx::array& handle_arg(const Napi::CallbackInfo& info, const char* op) {
+  if (mx::array* a = find_array(info.Env(), info[0], op)) return *a;
+  type_error(info.Env(), op, std::string("Expected an array handle, got ") + js_type(info[0]) + ".");
+}
+
+// Evaluates and copies the values out, row-major, as an ArrayBuffer.
+Napi::Value to_buffer(const Napi::CallbackInfo& info) {
+  auto a = handle_arg(info, "toBuffer");
+  a.eval();
+  a.ensure_host();
+  auto c = mx::ensure_row_contiguous_cpu(a);
+  auto buf = Napi::ArrayBuffer::New(info.Env(), c.nbytes());
+  if (c.nbytes() > 0) std::memcpy(buf.Data(), c.data<char>(), c.nbytes());
+  return buf;
+}
+
+Napi::Value int_array(Napi::Env env, const std::vector<double>& v) {
+  auto out = Napi::Array::New(env, v.size());
+  for (size_t i = 0; i < v.size(); ++i) out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, v[i]));
+  return out;
+}
+
+// What an MxArray asks of its handle.
+void init_array_handles(Napi::Env env, Napi::Object exports) {
+  def(env, exports, "arrayShape", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    auto& a = handle_arg(info, "shape");
+    return int_array(info.Env(), std::vector<double>(a.shape().begin(), a.shape().end()));
+  });
+  def(env, exports, "arrayStrides", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    auto& a = handle_arg(info, "strides");
+    std::vector<double> st;
+    for (auto s : a.strides()) st.push_back(static_cast<double>(s));
+    return int_array(info.Env(), st);
+  });
+  def(env, exports, "arrayDtype", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    return Napi::Number::New(info.Env(), static_cast<int>(handle_arg(info, "dtype").dtype().val()));
+  });
+  def(env, exports, "arraySize", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    return Napi::Number::New(info.Env(), static_cast<double>(handle_arg(info, "size").size()));
+  });
+  def(env, exports, "arrayNdim", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    return Napi::Number::New(info.Env(), static_cast<double>(handle_arg(info, "ndim").ndim()));
+  });
+  def(env, exports, "arrayId", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    return Napi::Number::New(info.Env(), static_cast<double>(handle_arg(info, "id").id()));
+  });
+  def(env, exports, "arrayAvailable", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    return Napi::Boolean::New(info.Env(), handle_arg(info, "available").is_available());
+  });
+  def(env, exports, "arrayDisposed", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    double h = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
+    return Napi::Boolean::New(info.Env(), addon_data(info.Env()).arrays.find(h) == nullptr);
+  });
+  def(env, exports, "arrayToBuffer", to_buffer);
+  // dispose() and the FinalizationRegistry; a released or unknown handle is a no-op.
+  def(env, exports, "arrayRelease", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    if (info[0].IsNumber()) release_array(info.Env(), info[0].As<Napi::Number>().DoubleValue());
+    return info.Env().Undefined();
+  });
+  // Handles alive in this environment (leak checks in the tests).
+  def(env, exports, "liveArrays", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    return Napi::Number::New(info.Env(), static_cast<double>(addon_data(info.Env()).arrays.live()));
+  });
+}
+
+} // namespace
+
+MLX_TS_REGISTER(array_handles, init_array_handles);
+
 // ---- arguments ----
 
 mx::array arg_array(const Napi::CallbackInfo& info, size_t i, const char* op) {
   auto v = info[i];
-  if (v.IsObject()) {
-    auto obj = v.As<Napi::Object>();
-    if (obj.InstanceOf(addon_data(info.Env()).array_ctor.Value())) {
-      return JsArray::Unwrap(obj)->get(op);
-    }
-  }
+  if (mx::array* a = find_array(info.Env(), v, op)) return *a;
   std::ostringstream msg;
   msg << "Expected an array as argument " << i + 1 << ", got " << js_type(v) << ".";
   type_error(info.Env(), op, msg.str());
@@ -192,15 +186,17 @@ std::vector<mx::array> arg_arrays(const Napi::CallbackInfo& info, size_t i, cons
   }
   auto list = v.As<Napi::Array>();
   std::vector<mx::array> out;
-  auto ctor = addon_data(info.Env()).array_ctor.Value();
-  for (uint32_t k = 0; k < list.Length(); ++k) {
+  uint32_t n = list.Length();
+  out.reserve(n);
+  for (uint32_t k = 0; k < n; ++k) {
     Napi::Value e = list.Get(k);
-    if (!e.IsObject() || !e.As<Napi::Object>().InstanceOf(ctor)) {
+    mx::array* a = find_array(info.Env(), e, op);
+    if (!a) {
       std::ostringstream msg;
       msg << "Expected a list of arrays, element " << k << " is " << js_type(e) << ".";
       type_error(info.Env(), op, msg.str());
     }
-    out.push_back(JsArray::Unwrap(e.As<Napi::Object>())->get(op));
+    out.push_back(*a);
   }
   return out;
 }
@@ -308,6 +304,15 @@ mx::Device to_device(const Napi::Value& v) {
 mx::StreamOrDevice arg_stream(const Napi::CallbackInfo& info, size_t i) {
   auto v = info[i];
   if (is_nullish(v)) return std::monostate{};
+  if (v.IsNumber()) {
+    // 1 + type + 2·device index (+ 64·(stream index + 1)): see NativeStreamArg in sdk/native.ts.
+    int64_t code = v.As<Napi::Number>().Int64Value() - 1;
+    if (code < 0) type_error(info.Env(), "stream", "Expected a stream or device code, got " + std::to_string(code + 1) + ".");
+    mx::Device d((code & 1) ? mx::Device::gpu : mx::Device::cpu, static_cast<int>((code >> 1) & 31));
+    int64_t stream = (code >> 6) - 1;
+    if (stream >= 0) return mx::Stream(static_cast<int>(stream), d);
+    return d;
+  }
   if (!v.IsObject()) {
     std::ostringstream msg;
     msg << "Expected a stream or device, got " << js_type(v) << ".";

@@ -1,4 +1,4 @@
-// Shared pieces of the N-API binding: the wrapped array class, argument
+// Shared pieces of the N-API binding: array handles, argument
 // conversion, error translation and per-family registration. The binding only
 // converts and calls: validation lives in the C++ ops.
 #pragma once
@@ -12,46 +12,25 @@
 
 #include "mlx/backend/cpu/copy.h"
 #include "mlx/mlx.h"
+#include "array_table.h"
 
 namespace mlx_ts {
 
 namespace mx = mlx::core;
 
-/** A JS handle on an mx::array. Released by GC finalization or dispose(). */
-class JsArray : public Napi::ObjectWrap<JsArray> {
- public:
-  static Napi::Function define_class(Napi::Env env);
-  explicit JsArray(const Napi::CallbackInfo& info);
-  ~JsArray() override;
-
-  /** The array; throws "[array] ... disposed" after dispose(). */
-  mx::array& get(const char* op);
-  /** Takes the array and tells V8 about its native bytes (so GC runs). */
-  void hold(mx::array a);
-  std::optional<mx::array> arr;
-
- private:
-  Napi::Value shape(const Napi::CallbackInfo& info);
-  Napi::Value strides(const Napi::CallbackInfo& info);
-  Napi::Value dtype(const Napi::CallbackInfo& info);
-  Napi::Value size(const Napi::CallbackInfo& info);
-  Napi::Value ndim(const Napi::CallbackInfo& info);
-  Napi::Value id(const Napi::CallbackInfo& info);
-  Napi::Value dispose(const Napi::CallbackInfo& info);
-  Napi::Value disposed(const Napi::CallbackInfo& info);
-  Napi::Value available(const Napi::CallbackInfo& info);
-  Napi::Value to_buffer(const Napi::CallbackInfo& info);
-  void release();
-  int64_t external_bytes_{0};
-  Napi::Env env_;
-};
-
-/** The NativeArray class of this environment (for instanceof checks). */
-Napi::Function array_constructor(Napi::Env env);
-
-/** Wraps an array in a new JS handle. */
+/**
+ * Arrays cross into JS as numeric handles (array_table.h). `wrap` stores an
+ * array and returns its handle; the SDK's MxArray owns it.
+ */
 Napi::Value wrap(Napi::Env env, mx::array a);
 Napi::Value wrap_all(Napi::Env env, const std::vector<mx::array>& arrays);
+/**
+ * The array behind a JS value: a live handle gives its array; a released one
+ * throws "[op] The array was disposed..."; anything else gives nullptr.
+ */
+mx::array* find_array(Napi::Env env, const Napi::Value& v, const char* op);
+/** Releases a handle (dispose or GC); a stale handle is ignored. */
+void release_array(Napi::Env env, double handle);
 
 // ---- argument conversion; `op` names the calling op in error messages ----
 mx::array arg_array(const Napi::CallbackInfo& info, size_t i, const char* op);

@@ -33,9 +33,13 @@ export class MxArray {
   /** @internal */
   readonly _native: NativeArray;
 
+  /** @internal dtype code + 64·ndim, read once (see `kernelMeta`); both are fixed for a handle. */
+  _meta: number | undefined;
+
   /** @internal Use `mx.array(...)` or an op to make arrays. Takes ownership of `handle`. */
   constructor(handle: NativeArray) {
     this._native = handle;
+    this._meta = undefined;
     // No unregister token: a token makes register several times slower, and
     // releasing a handle twice is harmless (a released handle is stale).
     collected.register(this, handle);
@@ -160,6 +164,11 @@ export class MxArray {
   [inspect.custom](): string {
     return this.toString();
   }
+}
+
+/** @internal dtype code + 64·ndim of `a`, cached on the array (kernel call signatures). */
+export function kernelMeta(a: MxArray): number {
+  return (a._meta ??= native.arrayMeta(a._native));
 }
 
 /** @internal */

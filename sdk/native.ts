@@ -42,6 +42,8 @@ export interface NativeAddon {
   arrayAvailable(a: NativeArray): boolean;
   arrayDisposed(a: NativeArray): boolean;
   arrayToBuffer(a: NativeArray): ArrayBuffer;
+  /** dtype code + 64·ndim. */
+  arrayMeta(a: NativeArray): number;
   arrayRelease(a: NativeArray): void;
   liveArrays(): number;
   fromBuffer(data: ArrayBufferView, shape: number[], dtype: number): NativeArray;

@@ -3,7 +3,7 @@
 // on the CPU the kernel is compiled by the host compiler (./cpu_source.ts).
 
 import { fileURLToPath } from 'node:url';
-import { MxArray } from '../array.js';
+import { kernelMeta, MxArray } from '../array.js';
 import { gpu, isAvailable, toNativeStream, type StreamOrDevice } from '../device.js';
 import { bool_, Dtype, float32, int32 } from '../dtype.js';
 import { native, type NativeArray, type NativeStreamArg } from '../native.js';
@@ -22,14 +22,10 @@ import {
 
 declare module '../native.js' {
   interface NativeAddon {
-    customKernel(
-      inputs: NativeArray[],
-      outputShapes: number[][],
-      outputDtypes: number[],
-      kernelId: number,
-      launch: number[],
-      s: NativeStreamArg,
-    ): NativeArray[];
+    /** Decodes a call's fixed part once; returns its slot (`slot` >= 0 replaces that one). */
+    customKernelPlan(outputShapes: number[][], outputDtypes: number[], kernelId: number, launch: number[], slot: number): number;
+    /** Puts a planned call in the graph. */
+    customKernelRun(plan: number, s: NativeStreamArg, ...inputs: NativeArray[]): NativeArray[];
     buildKernel(build: { op: string; name: string; cpuSource: string; fastMath: boolean }): Promise<string>;
     registerKernel(spec: NativeKernelSpec): number;
     setKernelIncludeDir(dir: string): void;
@@ -204,6 +200,34 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'object' : `${typeof v} ${String(v)}`;
 }
 
+function sameNumbers(a: unknown, b: readonly number[]): boolean {
+  if (!Array.isArray(a) || a.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameItems(a: unknown, b: readonly unknown[]): boolean {
+  if (!Array.isArray(a) || a.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameShapes(a: unknown, b: readonly (readonly number[])[]): boolean {
+  if (!Array.isArray(a) || a.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (!sameNumbers(a[i], b[i])) return false;
+  return true;
+}
+
+function sameTemplate(a: readonly TemplateArg[] | undefined, b: readonly TemplateArg[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (!Array.isArray(a) || a.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) {
+    const x: unknown = a[i];
+    if (!Array.isArray(x) || x.length !== 2 || x[0] !== b[i][0] || x[1] !== b[i][1]) return false;
+  }
+  return true;
+}
+
 function checkDim3(op: OpName, field: string, v: unknown): [number, number, number] {
   if (!Array.isArray(v) || v.length !== 3) {
     throw new Error(`${op} Expected \`${field}\` to be an array of 3 positive integers but got ${describe(v)}.`);
@@ -312,6 +336,8 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
     readonly unit: CpuKernel;
     readonly id: number;
     readonly call: KernelCall;
+    /** The native call plan's slot (one per instantiation, replaced when the options change). */
+    plan?: number;
   }
   const units = new Map<string, Unit>();
   const signature = (inputs: readonly MxArray[], call: KernelCallOptions): string => {
@@ -390,6 +416,7 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
       commit: () => {
         const fresh = built.map((b) => [b.key, { unit: b.unit, id: registerUnit(b.unit, nextSpec, b.call), call: b.call }] as const);
         spec = nextSpec;
+        last = undefined;
         // Signatures first used while building hold the old text: drop them (the next call regenerates).
         units.clear();
         for (const [key, u] of fresh) units.set(key, u);
@@ -397,7 +424,50 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
     };
   };
 
+  // The latest call, checked field by field before the next one: a call that
+  // repeats it (same input dtypes and ranks, launch, outputs, template) skips
+  // validation, the signature string and the plan, and passes only its inputs.
+  interface LastCall {
+    readonly entry: Unit;
+    readonly metas: number[];
+    readonly grid: readonly number[];
+    readonly threadgroup: readonly number[];
+    readonly shapes: readonly (readonly number[])[];
+    readonly dtypes: readonly Dtype[];
+    readonly template: readonly TemplateArg[] | undefined;
+    readonly initValue: number | undefined;
+  }
+  let last: LastCall | undefined;
+  const repeatsLast = (call: KernelCallOptions, l: LastCall): boolean => {
+    if (call === null || typeof call !== 'object' || call.verbose) return false;
+    const ins = call.inputs;
+    if (!Array.isArray(ins) || ins.length !== l.metas.length) return false;
+    for (let i = 0; i < ins.length; i++) {
+      const x: unknown = ins[i];
+      if (!(x instanceof MxArray) || kernelMeta(x) !== l.metas[i]) return false;
+    }
+    return (
+      call.initValue === l.initValue && sameNumbers(call.grid, l.grid) && sameNumbers(call.threadgroup, l.threadgroup) &&
+      sameItems(call.outputDtypes, l.dtypes) && sameShapes(call.outputShapes, l.shapes) &&
+      sameTemplate(call.template, l.template)
+    );
+  };
+  const run = (plan: number, inputs: readonly MxArray[], stream: StreamOrDevice): MxArray[] => {
+    const s = toNativeStream(stream);
+    const n = inputs.length;
+    const hs =
+      n === 1 ? native.customKernelRun(plan, s, inputs[0]._native)
+      : n === 2 ? native.customKernelRun(plan, s, inputs[0]._native, inputs[1]._native)
+      : native.customKernelRun(plan, s, ...inputs.map((a) => a._native));
+    const outs: MxArray[] = new Array(hs.length);
+    for (let i = 0; i < hs.length; i++) outs[i] = new MxArray(hs[i]);
+    return outs;
+  };
+
   const kernel = ((call: KernelCallOptions): MxArray[] => {
+    if (last !== undefined && repeatsLast(call, last)) {
+      return run(last.entry.plan!, call.inputs as readonly MxArray[], call.stream);
+    }
     const { inputs, kcall } = prepare(call);
     const grid = checkDim3(op, 'grid', call.grid);
     const threadgroup = checkDim3(op, 'threadgroup', call.threadgroup);
@@ -420,15 +490,25 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
       // Output shapes are not part of the key: check them as a first call would.
       checkOutputShapes(op, spec.outputNames, call.outputShapes);
     }
-    const outs = native.customKernel(
-      inputs.map((a) => a._native),
-      call.outputShapes as number[][],
-      call.outputDtypes.map((d) => d.val),
-      entry.id,
-      [...grid, ...threadgroup, call.initValue ?? NaN],
-      toNativeStream(call.stream),
-    );
-    return outs.map((h) => new MxArray(h));
+    const launch = [...grid, ...threadgroup, call.initValue ?? NaN];
+    const dtypeVals = call.outputDtypes.map((d) => d.val);
+    entry.plan = native.customKernelPlan(call.outputShapes as number[][], dtypeVals, entry.id, launch, entry.plan ?? -1);
+    last = {
+      entry,
+      metas: inputs.map(kernelMeta),
+      grid: [...grid],
+      threadgroup: [...threadgroup],
+      shapes: call.outputShapes.map((sh) => [...sh]),
+      dtypes: [...call.outputDtypes],
+      template: call.template?.map((t) => [t[0], t[1]] as const),
+      initValue: call.initValue,
+    };
+    try {
+      return run(entry.plan, inputs, call.stream);
+    } finally {
+      // Arrays made from JS scalars: the graph holds them now.
+      for (let i = 0; i < inputs.length; i++) if (inputs[i] !== call.inputs[i]) inputs[i].dispose();
+    }
   }) as CustomKernel;
   kernel.generate = gpuText;
   kernel.generateCpu = cpuUnit;

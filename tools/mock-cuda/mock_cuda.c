@@ -7,7 +7,9 @@
  * native/src/backend/cuda/cuda_api.cpp looks up (plus cuEventElapsedTime_v2),
  * with host semantics:
  *   - device memory is host memory: cuMemAlloc is a 256-byte aligned malloc whose
- *     address is the CUdeviceptr; copies and memsets are real (round trips work);
+ *     address is the CUdeviceptr (80 GiB in all, then CUDA_ERROR_OUT_OF_MEMORY; blocks
+ *     of 1 MiB+ are MAP_NORESERVE mappings, host memory only once touched);
+ *     copies and memsets are real (uploads, device copies and downloads round-trip);
  *   - contexts, streams, events, modules, functions are small heap handles;
  *     queries and synchronisations succeed at once (all work is "done");
  *   - cuLaunchKernel checks its arguments like the driver does and runs nothing
@@ -22,11 +24,11 @@
  * Not implemented: cuBLAS (left absent on purpose).
  */
 #define _GNU_SOURCE
-#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #define API __attribute__((visibility("default")))
@@ -302,12 +304,26 @@ API CUresult cuMemAlloc_v2(CUdeviceptr* ptr, size_t bytes) {
     __atomic_sub_fetch(&g_used, rounded, __ATOMIC_RELAXED);
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
+  /* A 256-byte header before the block holds its size and how it was made. Blocks of
+   * 1 MiB and more are MAP_NORESERVE mappings: like device memory they cost the host
+   * nothing until touched, so a model of tens of GiB can be "allocated" on a small host. */
   void* p = NULL;
-  if (posix_memalign(&p, 256, rounded) != 0) {
+  size_t* head;
+  if (rounded >= (1u << 20)) {
+    p = mmap(NULL, rounded + 256, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+             -1, 0);
+    if (p == MAP_FAILED) p = NULL;
+  } else if (posix_memalign(&p, 256, rounded + 256) != 0) {
+    p = NULL;
+  }
+  if (!p) {
     __atomic_sub_fetch(&g_used, rounded, __ATOMIC_RELAXED);
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
-  *ptr = (CUdeviceptr)(uintptr_t)p;
+  head = p;
+  head[0] = rounded;
+  head[1] = rounded >= (1u << 20); /* mapped */
+  *ptr = (CUdeviceptr)(uintptr_t)p + 256;
   return CUDA_SUCCESS;
 }
 
@@ -315,12 +331,12 @@ API CUresult cuMemFree_v2(CUdeviceptr ptr) {
   COUNT(cuMemFree_v2);
   NEED_CTX();
   if (!ptr) return CUDA_SUCCESS;
-  void* p = (void*)(uintptr_t)ptr;
-  /* The usable size is at least the rounded request; track what we added. */
-  size_t n = malloc_usable_size(p) & ~(size_t)255;
-  unsigned long long used = __atomic_load_n(&g_used, __ATOMIC_RELAXED);
-  __atomic_sub_fetch(&g_used, n < used ? n : used, __ATOMIC_RELAXED);
-  free(p);
+  if (ptr & 255) return CUDA_ERROR_INVALID_VALUE; /* not from cuMemAlloc */
+  size_t* head = (size_t*)((char*)(uintptr_t)ptr - 256);
+  size_t size = head[0];
+  __atomic_sub_fetch(&g_used, size, __ATOMIC_RELAXED);
+  if (head[1]) munmap(head, size + 256);
+  else free(head);
   return CUDA_SUCCESS;
 }
 

@@ -155,8 +155,8 @@ def parse(lines):
 # frames matches: stages are inclusive and nest as the indentation shows.
 STAGES = [
     ("JS -> native calls (all N-API callbacks)", r"^Builtins_CallApiCallback$|^v8impl::FunctionCallbackWrapper::Invoke$"),
-    ("  argument unwrapping (arg_array(s)/arg_stream/napi_unwrap)", r"^mlx_ts::arg_|^napi_unwrap$|^napi_get_element$"),
-    ("  result wrapping (wrap/wrap_all/napi_new_instance)", r"^mlx_ts::wrap|^napi_new_instance$|^Napi::ObjectWrap"),
+    ("  argument unwrapping (arg_*/find_array/napi_unwrap)", r"^mlx_ts::arg_|^mlx_ts::find_array$|^mlx_ts::ArrayTable::find$|^napi_unwrap$|^napi_get_element$"),
+    ("  result wrapping (wrap/wrap_all: napi_new_instance or ArrayTable::add)", r"^mlx_ts::wrap|^napi_new_instance$|^Napi::ObjectWrap|^mlx_ts::ArrayTable::add$"),
     ("  custom kernel op (mlx::core::fast::custom_kernel...)", r"^mlx::core::fast::"),
     ("  mx.eval (mlx::core::eval)", r"^mlx::core::eval$"),
     ("    schedule", r"^mlx::core::schedule$"),
@@ -176,11 +176,12 @@ STAGES = [
     ("        DeferredSync/flush_pending/stream sync", r"DeferredSync|flush_pending|sync_current_stream|synchronize_stream"),
     ("        pthread_cond_signal (worker wake-up)", r"^pthread_cond_signal$"),
     ("    wait_all / Event::wait", r"wait_all|Event::wait|wait_device_writes"),
-    ("  dispose (JsArray::dispose)", r"JsArray::dispose"),
+    ("  dispose (JsArray::dispose / native.arrayRelease)", r"JsArray::dispose|\[native\.arrayRelease\]|^mlx_ts::release_array$"),
     ("    device free (cuda release/device_free)", r"^mlx::core::cuda::release$|device_free|DeviceAllocator::free"),
     ("malloc/free (all callers)", r"^(malloc|_int_malloc|_int_free|cfree|free|operator new|operator delete|malloc_consolidate|tcache_\w+)$"),
     ("mutex lock/unlock (all callers)", r"^(pthread_mutex_lock|pthread_mutex_unlock|__GI___pthread_mutex_unlock_usercnt|__lll_lock_wait|__GI___lll_lock_wake)$"),
     ("JsArray finalizers / weak callbacks (GC side)", r"JsArray::~JsArray|JsArray::Finalize|napi_env__::CallFinalizer|v8impl::Reference|RefTracker"),
+    ("FinalizationRegistry (register/unregister/cleanup)", r"FinalizationRegistry"),
     ("V8 GC", r"^v8::internal::(Heap|Scavenger|ScavengerCollector|MarkCompactCollector|MinorMarkCompactCollector|GCTracer|ConcurrentMarking|IncrementalMarking)"),
     ("JS (JIT code, self)", None),
     ("kernel (syscalls, scheduling; self)", None),
@@ -189,6 +190,7 @@ STAGES = [
 # Callee breakdowns printed for these frames (first match in a stack).
 EXPAND = [r"\[native\.customKernel\]", r"^mlx_ts::init_binary::\{lambda#1\}", r"\[native\.scalar\]",
           r"^mlx::core::eval$", r"^mlx::core::schedule$", r"^mlx::core::gpu::eval_on_gpu$", r"JsArray::dispose",
+          r"\[native\.arrayRelease\]",
           r"^mlx_ts::wrap$"]
 
 
@@ -278,7 +280,7 @@ def main():
     print("-- GPU host path, inclusive (µs/iter, % of main-thread CPU)")
     for label, _ in STAGES:
         v = stage_c.get(label, 0)
-        print(f"  {label:<62} {us(v):6.2f}  {100 * v / total:5.1f}%")
+        print(f"  {label:<70} {us(v):6.2f}  {100 * v / total:5.1f}%")
 
     for k, rx in enumerate(EXPAND):
         if not expand_tot[k]:

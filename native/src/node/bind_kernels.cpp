@@ -34,6 +34,26 @@ std::vector<std::shared_ptr<const mx::fast::CustomKernelSpec>>& specs() {
 }
 std::mutex specs_mu; // worker_threads may each load the addon
 
+std::shared_ptr<const mx::fast::CustomKernelSpec> spec_by_id(int id) {
+  std::lock_guard<std::mutex> lock(specs_mu);
+  if (id < 0 || static_cast<size_t>(id) >= specs().size()) {
+    throw std::invalid_argument("[custom_kernel] Unknown kernel id " + std::to_string(id) + ".");
+  }
+  return specs()[id];
+}
+
+/** A kernel call's fixed part (see customKernelPlan). */
+struct CallPlan {
+  std::shared_ptr<const mx::fast::CustomKernelSpec> spec;
+  std::vector<mx::Shape> shapes;
+  std::vector<mx::Dtype> dtypes;
+  mx::fast::KernelLaunch launch;
+};
+std::vector<std::shared_ptr<const CallPlan>>& plans() {
+  static std::vector<std::shared_ptr<const CallPlan>> v;
+  return v;
+}
+
 /** The spec the SDK built (already validated there). */
 mx::fast::CustomKernelSpec to_spec(const Napi::Object& o) {
   mx::fast::CustomKernelSpec c;
@@ -108,34 +128,56 @@ void init_kernels(Napi::Env env, Napi::Object exports) {
     return Napi::Number::New(info.Env(), static_cast<double>(specs().size() - 1));
   });
 
-  // customKernel(inputs, outputShapes, outputDtypes, id, launch, stream) -> outputs
-  def(env, exports, "customKernel", [](const Napi::CallbackInfo& info) {
-    auto inputs = arg_arrays(info, 0, "custom_kernel");
-    auto shapes_js = info[1].As<Napi::Array>();
-    auto dtypes_js = info[2].As<Napi::Array>();
-    std::vector<mx::Shape> shapes;
-    std::vector<mx::Dtype> dtypes;
+  // A call plan: what stays the same between calls of one kernel instantiation
+  // (spec, output shapes and dtypes, launch), decoded once. The SDK reuses a
+  // plan while the call's options repeat, so a repeated call passes only its
+  // inputs (the per-call decoding was most of a tiny kernel's JS cost).
+  // customKernelPlan(outputShapes, outputDtypes, id, launch, slot) -> slot: a new
+  // plan, or (slot >= 0) one replacing that slot's (each kernel instantiation
+  // in the SDK keeps one slot, so plans do not pile up when options change).
+  def(env, exports, "customKernelPlan", [](const Napi::CallbackInfo& info) {
+    CallPlan plan;
+    auto shapes_js = info[0].As<Napi::Array>();
+    auto dtypes_js = info[1].As<Napi::Array>();
     for (uint32_t i = 0; i < shapes_js.Length(); ++i) {
       auto s = shapes_js.Get(i).As<Napi::Array>();
       mx::Shape shape;
       for (uint32_t j = 0; j < s.Length(); ++j) shape.push_back(s.Get(j).As<Napi::Number>().Int32Value());
-      shapes.push_back(std::move(shape));
+      plan.shapes.push_back(std::move(shape));
     }
     for (uint32_t i = 0; i < dtypes_js.Length(); ++i) {
       int v = dtypes_js.Get(i).As<Napi::Number>().Int32Value();
-      dtypes.push_back(mx::dtype_from_val(static_cast<mx::Dtype::Val>(v)));
+      plan.dtypes.push_back(mx::dtype_from_val(static_cast<mx::Dtype::Val>(v)));
     }
-    int id = info[3].As<Napi::Number>().Int32Value();
-    std::shared_ptr<const mx::fast::CustomKernelSpec> spec;
+    plan.spec = spec_by_id(info[2].As<Napi::Number>().Int32Value());
+    plan.launch = to_launch(info[3]);
+    int slot = info[4].As<Napi::Number>().Int32Value();
+    auto made = std::make_shared<const CallPlan>(std::move(plan));
+    std::lock_guard<std::mutex> lock(specs_mu);
+    if (slot >= 0 && static_cast<size_t>(slot) < plans().size()) {
+      plans()[slot] = std::move(made);
+    } else {
+      plans().push_back(std::move(made));
+      slot = static_cast<int>(plans().size() - 1);
+    }
+    return Napi::Number::New(info.Env(), slot);
+  });
+  // customKernelRun(plan, stream, ...inputs) -> outputs
+  def(env, exports, "customKernelRun", [](const Napi::CallbackInfo& info) {
+    std::shared_ptr<const CallPlan> plan;
     {
+      int id = info[0].As<Napi::Number>().Int32Value();
       std::lock_guard<std::mutex> lock(specs_mu);
-      if (id < 0 || static_cast<size_t>(id) >= specs().size()) {
-        throw std::invalid_argument("[custom_kernel] Unknown kernel id " + std::to_string(id) + ".");
+      if (id < 0 || static_cast<size_t>(id) >= plans().size()) {
+        throw std::invalid_argument("[custom_kernel] Unknown call plan " + std::to_string(id) + ".");
       }
-      spec = specs()[id];
+      plan = plans()[id];
     }
-    return wrap_all(info.Env(), mx::fast::custom_kernel(inputs, shapes, dtypes, std::move(spec),
-                                                        to_launch(info[4]), arg_stream(info, 5)));
+    std::vector<mx::array> inputs;
+    inputs.reserve(info.Length() - 2);
+    for (size_t i = 2; i < info.Length(); ++i) inputs.push_back(arg_array(info, i, "custom_kernel"));
+    return wrap_all(info.Env(), mx::fast::custom_kernel(inputs, plan->shapes, plan->dtypes, plan->spec,
+                                                        plan->launch, arg_stream(info, 1)));
   });
 
   // buildKernel({op, name, cpuSource, fastMath}) -> Promise<key>: compiles off the JS thread.

@@ -151,6 +151,11 @@ void init_array_handles(Napi::Env env, Napi::Object exports) {
     double h = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
     return Napi::Boolean::New(info.Env(), addon_data(info.Env()).arrays.find(h) == nullptr);
   });
+  // dtype + 64·ndim: what a kernel call's signature needs, in one call (both are fixed for a handle).
+  def(env, exports, "arrayMeta", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    auto& a = handle_arg(info, "meta");
+    return Napi::Number::New(info.Env(), static_cast<int>(a.dtype().val()) + 64.0 * static_cast<double>(a.ndim()));
+  });
   def(env, exports, "arrayToBuffer", to_buffer);
   // dispose() and the FinalizationRegistry; a released or unknown handle is a no-op.
   def(env, exports, "arrayRelease", [](const Napi::CallbackInfo& info) -> Napi::Value {

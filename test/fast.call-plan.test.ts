@@ -1,0 +1,76 @@
+// A repeated kernel call reuses the previous call's native plan (sdk/fast/kernel.ts,
+// `repeatsLast`): every option that changes the launch must leave the fast path.
+import { describe, expect, it } from 'vitest';
+import * as mx from 'mlx-ts';
+import { KERNEL_DEVICES, values } from './helpers/kernels.js';
+
+describe.each(KERNEL_DEVICES.map((d) => [d.toString(), d] as const))('kernel call plans on %s', (_, device) => {
+  const kernel = mx.fast.cudaKernel({
+    name: 'plan_probe',
+    inputNames: ['a'],
+    outputNames: ['out'],
+    // Writes a[i] + K + 100·blockDim.x for the launched threads only; the rest keeps initValue.
+    source: 'int i = blockIdx.x * blockDim.x + threadIdx.x; out[i] = a[i] + K + 100 * (int)blockDim.x;',
+  });
+  const a = mx.array([1, 2, 3, 4, 5, 6, 7, 8], mx.float32);
+  const base = {
+    inputs: [a],
+    grid: [4, 1, 1] as [number, number, number],
+    threadgroup: [4, 1, 1] as [number, number, number],
+    outputShapes: [[8]],
+    outputDtypes: [mx.float32],
+    template: [['K', 10]] as mx.fast.TemplateArg[],
+    initValue: -1,
+    stream: device,
+  };
+  const call = (over: Partial<typeof base> = {}) => values(kernel({ ...base, ...over })[0]);
+
+  it('repeats give the same result, and each changed option is honoured', () => {
+    const head = [411, 412, 413, 414];
+    const baseOut = [...head, -1, -1, -1, -1];
+    // Each variation right after a repeat of the base call (a planned call).
+    const variations: [Partial<typeof base>, number[]][] = [
+      [{ grid: [8, 1, 1] }, [411, 412, 413, 414, 415, 416, 417, 418]],
+      [{ initValue: 0 }, [...head, 0, 0, 0, 0]],
+      [{ initValue: undefined, grid: [8, 1, 1] }, [411, 412, 413, 414, 415, 416, 417, 418]],
+      [{ template: [['K', 20]] }, [...head.map((v) => v + 10), -1, -1, -1, -1]],
+      [{ outputShapes: [[4]] }, head],
+      [{ outputShapes: [[6]] }, [...head, -1, -1]],
+      [{ threadgroup: [2, 1, 1] }, [211, 212, 213, 214, -1, -1, -1, -1]],
+      // Only the input's dtype changes: another instantiation (int loads).
+      [{ inputs: [mx.array([1, 2, 3, 4, 5, 6, 7, 8], mx.int32)] }, baseOut],
+    ];
+    for (const [over, want] of variations) {
+      expect(call()).toEqual(baseOut);
+      expect(call()).toEqual(baseOut);
+      expect(call(over)).toEqual(want);
+    }
+  });
+
+  it('a new input dtype or rank makes a new instantiation, not a reuse', () => {
+    const ints = mx.array([1, 2, 3, 4, 5, 6, 7, 8], mx.int32);
+    expect(call({ inputs: [ints], outputDtypes: [mx.int32] })).toEqual([411, 412, 413, 414, -1, -1, -1, -1]);
+    const r = kernel({ ...base, inputs: [ints], outputDtypes: [mx.int32] })[0];
+    expect(r.dtype).toBe(mx.int32);
+    expect(call({ inputs: [a.reshape([2, 4])], grid: [2, 1, 1], outputShapes: [[2]] })).toEqual([211, 212]);
+    expect(call({ inputs: [a] })).toEqual([411, 412, 413, 414, -1, -1, -1, -1]);
+  });
+
+  it('a changed output dtype after a repeat gives that dtype', () => {
+    call();
+    const r = kernel({ ...base, outputDtypes: [mx.float16] })[0];
+    expect(r.dtype).toBe(mx.float16);
+    expect(values(r)).toEqual([411, 412, 413, 414, -1, -1, -1, -1]);
+  });
+
+  it('bad options after a planned call are still reported', () => {
+    call();
+    expect(() => kernel({ ...base, grid: [0, 1, 1] })).toThrow('Expected `grid` to hold positive integers but got [0, 1, 1].');
+    expect(() => kernel({ ...base, outputShapes: [[-1]] })).toThrow('to hold non-negative integers');
+    const d = mx.multiply(a, 1);
+    mx.eval(d);
+    call({ inputs: [d] });
+    d.dispose();
+    expect(() => kernel({ ...base, inputs: [d] })).toThrow('The array was disposed and can no longer be used.');
+  });
+});

@@ -6,16 +6,24 @@ import { describe, expect, it } from 'vitest';
 import * as mx from 'mlx-ts';
 import { native } from '../sdk/native.js';
 
-/** Live handles after running `fn` inside tidy (its result disposed too). */
+/**
+ * Live handles after running `fn` inside tidy (its result disposed too). A
+ * first run warms the kept handles of JS scalar operands (sdk/ops/convert.ts).
+ */
 function leftAfter(fn: () => unknown): number {
+  runDisposed(fn);
   const before = native.liveArrays();
+  runDisposed(fn);
+  return native.liveArrays() - before;
+}
+
+function runDisposed(fn: () => unknown): void {
   const out = mx.tidy(() => {
     const r = fn();
     mx.eval(...(Array.isArray(r) ? r.flat(2) : [r]).filter((x): x is mx.MxArray => x instanceof mx.MxArray));
     return r as mx.MxArray;
   });
   for (const x of (Array.isArray(out) ? out.flat(2) : [out]) as unknown[]) if (x instanceof mx.MxArray) x.dispose();
-  return native.liveArrays() - before;
 }
 
 describe('array handles', () => {
@@ -24,9 +32,10 @@ describe('array handles', () => {
 
   it('are numbers owned by MxArray, and each op result is one handle', () => {
     expect(typeof x._native).toBe('number');
+    mx.add(x, 1).dispose(); // keeps float32 1 as an operand handle
     const before = native.liveArrays();
     const y = mx.add(x, 1);
-    expect(native.liveArrays()).toBe(before + 1); // the scalar operand was released
+    expect(native.liveArrays()).toBe(before + 1);
     y.dispose();
     expect(native.liveArrays()).toBe(before);
   });
@@ -50,6 +59,18 @@ describe('array handles', () => {
     expect(leftAfter(() => compiled(x))).toBe(0);
     expect(leftAfter(() => compiled(x))).toBe(0);
     expect(leftAfter(() => mx.checkpoint((a: mx.MxArray) => mx.exp(a))(x))).toBe(0);
+  });
+
+  it('JS scalar operands keep at most 256 handles per dtype, and 0 and -0 stay apart', () => {
+    const h = mx.array([1], mx.float16);
+    const before = native.liveArrays();
+    for (let i = 0; i < 600; i++) mx.add(h, i + 0.5).dispose();
+    expect(native.liveArrays() - before).toBeLessThanOrEqual(256);
+    expect(mx.add(h, 599.5).item()).toBe(600.5);
+    const z = mx.array([-0], mx.float32);
+    expect(Object.is(mx.add(z, 0).item(), 0)).toBe(true);
+    expect(Object.is(mx.add(z, -0).item(), -0)).toBe(true);
+    expect(Object.is(mx.add(z, 0).item(), 0)).toBe(true);
   });
 
   it('a disposed array is refused with its op named, and disposing twice is harmless', () => {

@@ -7,7 +7,7 @@ import { MxArray, wrap } from '../array.js';
 import { toNativeStream, type StreamOrDevice } from '../device.js';
 import type { NativeArray, NativeStreamArg } from '../native.js';
 import { native } from '../native.js';
-import { toArray, toOperands, type ArrayLike } from './convert.js';
+import { scalarOperand, toArray, toOperands, weakScalarDtype, type ArrayLike } from './convert.js';
 
 type NativeBinary = (a: NativeArray, b: NativeArray, s: NativeStreamArg) => NativeArray;
 
@@ -52,6 +52,15 @@ function releaseTemps(made: MxArray[], given: unknown[]): void {
 }
 
 function binary(fn: NativeBinary, op: string, a: ArrayLike, b: ArrayLike, stream: StreamOrDevice | undefined): MxArray {
+  // The common cases first: two arrays, or an array and a JS scalar (kept handle).
+  if (a instanceof MxArray) {
+    if (b instanceof MxArray) return wrap(fn(a._native, b._native, toNativeStream(stream)));
+    if (typeof b === 'number' || typeof b === 'boolean') {
+      return wrap(fn(a._native, scalarOperand(b, weakScalarDtype(b, a.dtype)), toNativeStream(stream)));
+    }
+  } else if (b instanceof MxArray && (typeof a === 'number' || typeof a === 'boolean')) {
+    return wrap(fn(scalarOperand(a, weakScalarDtype(a, b.dtype)), b._native, toNativeStream(stream)));
+  }
   const [x, y] = toOperands(a, b, op);
   try {
     return wrap(fn(x._native, y._native, toNativeStream(stream)));

@@ -4,7 +4,7 @@ import { MxArray, wrap } from '../array.js';
 import {
   bool_, Dtype, float32, inexact, int32, issubdtype,
 } from '../dtype.js';
-import { native } from '../native.js';
+import { native, type NativeArray } from '../native.js';
 
 /** An array, or a JS scalar standing for a 0-d array. */
 export type ArrayLike = MxArray | number | boolean;
@@ -12,6 +12,28 @@ export type ArrayLike = MxArray | number | boolean;
 /** @internal A 0-d array of `value` with `dtype`. */
 export function scalar(value: number | boolean, dtype: Dtype): MxArray {
   return wrap(native.scalar(typeof value === 'boolean' ? Number(value) : value, dtype.val));
+}
+
+// JS scalars as op operands: the handle of each (dtype, value) is kept, at most
+// 256 per dtype, so `x + 1` makes and releases no array of its own.
+const pinnedScalars: Map<number | string, NativeArray>[] = [];
+
+/** @internal A kept handle of a 0-d array of `value` with `dtype` (the caller must not release it). */
+export function scalarOperand(value: number | boolean, dtype: Dtype): NativeArray {
+  const v = typeof value === 'boolean' ? Number(value) : value;
+  const key = Object.is(v, -0) ? '-0' : v; // a Map holds 0 and -0 as one key
+  let byValue = pinnedScalars[dtype.val];
+  if (byValue === undefined) byValue = pinnedScalars[dtype.val] = new Map();
+  let h = byValue.get(key);
+  if (h === undefined) {
+    if (byValue.size >= 256) {
+      for (const old of byValue.values()) native.arrayRelease(old);
+      byValue.clear();
+    }
+    h = native.scalar(v, dtype.val);
+    byValue.set(key, h);
+  }
+  return h;
 }
 
 /** The dtype MLX gives a lone JS scalar: bool, int32 for integers, else float32. */

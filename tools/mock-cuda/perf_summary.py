@@ -12,6 +12,7 @@ thread (the JS main thread, which also runs mx.eval's inline GPU task) it prints
 
 usage: perf_summary.py SCRIPT_TXT --iterations N [--top 40] [--tid T] [--title S]
                        [--src ROOT]   (an mlx-ts checkout: names N-API lambdas by JS name)
+       perf_summary.py --dedupe-map /tmp/perf-<pid>.map   (keeps the last of overlapping JIT entries)
 """
 import argparse
 import collections
@@ -188,13 +189,43 @@ STAGES = [
 ]
 
 # Callee breakdowns printed for these frames (first match in a stack).
-EXPAND = [r"\[native\.customKernel\]", r"^mlx_ts::init_binary::\{lambda#1\}", r"\[native\.scalar\]",
+EXPAND = [r"\[native\.customKernel\w*\]", r"^mlx_ts::init_binary::\{lambda#1\}", r"\[native\.scalar\]",
           r"^mlx::core::eval$", r"^mlx::core::schedule$", r"^mlx::core::gpu::eval_on_gpu$", r"JsArray::dispose",
           r"\[native\.arrayRelease\]",
           r"^mlx_ts::wrap$"]
 
 
+def dedupe_map(path):
+    """Rewrites a perf-<pid>.map so that of overlapping entries only the last one stays."""
+    entries = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            parts = line.rstrip("\n").split(" ", 2)
+            if len(parts) == 3:
+                try:
+                    entries.append((int(parts[0], 16), int(parts[1], 16), parts[2]))
+                except ValueError:
+                    pass
+    kept_starts, kept = [], []  # kept ranges, sorted by start
+    import bisect
+    for start, size, name in reversed(entries):
+        end = start + max(size, 1)
+        i = bisect.bisect_left(kept_starts, start)
+        if i > 0 and kept[i - 1][1] > start:
+            continue
+        if i < len(kept) and kept[i][0] < end:
+            continue
+        kept_starts.insert(i, start)
+        kept.insert(i, (start, end, size, name))
+    with open(path, "w") as f:
+        for start, _, size, name in kept:
+            f.write(f"{start:x} {size:x} {name}\n")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--dedupe-map":
+        dedupe_map(sys.argv[2])
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("script")
     ap.add_argument("--iterations", type=float, required=True)

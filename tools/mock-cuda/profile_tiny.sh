@@ -102,13 +102,17 @@ for callgraph in $callgraphs; do
     line="$(grep '^\[probe\]' "$out/$name.stderr" || true)"
     echo "   $line"
     iters="$(sed -n 's/.*: \([0-9]*\) iterations.*/\1/p' <<<"$line")"
+    # V8 reuses code addresses (startup code collected, the loop's optimised code placed
+    # there): in the JIT symbol map the last entry of an address range is the live one.
+    pid="$(perf script -i "$out/$name.data" -F pid 2>/dev/null | head -1 | tr -d ' ' || true)"
+    if [ -n "$pid" ] && [ -f "/tmp/perf-$pid.map" ]; then
+      python3 "$here/perf_summary.py" --dedupe-map "/tmp/perf-$pid.map"
+    fi
     perf script -i "$out/$name.data" --no-inline -F tid,period,ip,sym,dso > "$out/$name.txt" 2>/dev/null
     python3 "$here/perf_summary.py" "$out/$name.txt" --iterations "${iters:-1}" --top "$top" --src "$root" \
       --title "$loop ($callgraph)"
-    # The JIT symbol map of that node process (perf script has used it).
-    pid="$(perf script -i "$out/$name.data" -F pid 2>/dev/null | head -1 | tr -d ' ' || true)"
-    [ -n "$pid" ] && rm -f "/tmp/perf-$pid.map"
   done
 done
 echo
-echo "== perf data and text in $out (perf report -i $out/<loop>.<fp|dwarf>.data --no-children)"
+echo "== perf data and text in $out (perf report -i $out/<loop>.<fp|dwarf>.data --no-children;"
+echo "   JS names come from /tmp/perf-<pid>.map, left in place for that)"

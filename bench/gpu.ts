@@ -143,8 +143,14 @@ if (want('tiny')) {
     mx.eval(o);
     for (const m of made) m.dispose();
   }, 5) / 100;
+  // The driver's own floor (bare cuLaunchKernel, and launch + the stream sync
+  // eval uses) and what mlx-ts adds above it.
+  const floor = mx.cuda.launchFloor(3000);
   results.tiny_kernel = {
     call_and_eval_us: callEval,
+    driver_floor_launch_us: r3(floor.launchUs),
+    driver_floor_launch_and_sync_us: r3(floor.launchSyncUs),
+    mlx_ts_above_driver_floor_us: r3(callEval - floor.launchSyncUs),
     call_only_graph_build_us: callOnly,
     per_call_in_a_chain_of_100_one_eval_us: r3(chained),
     builtin_add_call_and_eval_us: perIter(() => { const o = mx.add(a, 1, gpu); mx.eval(o); o.dispose(); }),

@@ -12,6 +12,7 @@ declare module './native.js' {
     cudaKernelCacheStats(): CudaKernelCacheStats;
     gpuOps(): string[];
     cudaCopyBandwidth(bytes: number, repeats: number): number;
+    cudaLaunchFloor(iterations: number): LaunchFloor;
     cudaKernelTiming(on: boolean): KernelTiming[] | undefined;
   }
 }
@@ -95,6 +96,21 @@ export function gpuOps(): string[] {
 /** GB/s (bytes read + written) of a device-to-device copy of `bytes` (cuMemcpyDtoD, event-timed). */
 export function copyBandwidth(bytes: number, repeats = 10): number {
   return native.cudaCopyBandwidth(bytes, repeats);
+}
+
+/** Medians in µs of a bare launch of a one-thread kernel, and of that launch plus a stream sync. */
+export interface LaunchFloor {
+  readonly launchUs: number;
+  readonly launchSyncUs: number;
+}
+
+/**
+ * The driver's floor under a tiny kernel's call + eval: a bare `cuLaunchKernel`
+ * of a one-thread kernel, and the launch plus the stream synchronisation that
+ * `mx.eval` uses, each the median of `iterations` (after 20 warm-up rounds).
+ */
+export function launchFloor(iterations = 2000): LaunchFloor {
+  return native.cudaLaunchFloor(iterations);
 }
 
 /**

@@ -6,6 +6,10 @@ import { treeArrays } from './tree.js';
 
 /** Evaluates every array in the arguments (arrays or trees of arrays) and waits. */
 export function evaluate(...trees: unknown[]): void {
+  if (trees.length === 1 && trees[0] instanceof MxArray) {
+    native.eval(trees[0]._native);
+    return;
+  }
   const arrays = treeArrays(trees);
   if (arrays.length) native.eval(arrays.map((a) => a._native));
 }

@@ -48,7 +48,7 @@ export interface NativeAddon {
   liveArrays(): number;
   fromBuffer(data: ArrayBufferView, shape: number[], dtype: number): NativeArray;
   scalar(value: number, dtype: number): NativeArray;
-  eval(arrays: NativeArray[]): void;
+  eval(arrays: NativeArray | NativeArray[]): void;
   asyncEval(arrays: NativeArray[]): Promise<void>;
   getActiveMemory(): number;
   getPeakMemory(): number;

@@ -83,6 +83,13 @@ describe('devices and streams', () => {
     expect(() => mx.setDefaultDevice(mx.gpu)).toThrow(/\[set_default_device\] Cannot use the gpu device/);
     expect(() => mx.zeros([2], mx.float32, 'gpu' as unknown as mx.Device)).toThrow(/\[stream\] Expected a Stream or Device/);
     expect(() => mx.cuda.kernelTiming(() => 1)).toThrow('[cuda.kernelTiming] No GPU is available.');
+    expect(() => mx.cuda.launchFloor(10)).toThrow('[cuda.launchFloor] No GPU is available.');
+  });
+
+  it.skipIf(!mx.cuda.isAvailable())('measures the driver floor of a launch and of a launch + sync', () => {
+    const f = mx.cuda.launchFloor(50);
+    expect(f.launchUs).toBeGreaterThan(0);
+    expect(f.launchSyncUs).toBeGreaterThan(f.launchUs);
   });
 
   it.skipIf(!mx.cuda.isAvailable())('runs on the gpu when CUDA is present: values match the cpu', () => {

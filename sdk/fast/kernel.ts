@@ -24,8 +24,8 @@ declare module '../native.js' {
   interface NativeAddon {
     /** Decodes a call's fixed part once; returns its slot (`slot` >= 0 replaces that one). */
     customKernelPlan(outputShapes: number[][], outputDtypes: number[], kernelId: number, launch: number[], slot: number): number;
-    /** Puts a planned call in the graph. */
-    customKernelRun(plan: number, s: NativeStreamArg, ...inputs: NativeArray[]): NativeArray[];
+    /** Puts a planned call in the graph: its output's handle, or a list for several outputs. */
+    customKernelRun(plan: number, s: NativeStreamArg, ...inputs: NativeArray[]): NativeArray | NativeArray[];
     buildKernel(build: { op: string; name: string; cpuSource: string; fastMath: boolean }): Promise<string>;
     registerKernel(spec: NativeKernelSpec): number;
     setKernelIncludeDir(dir: string): void;
@@ -459,6 +459,7 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
       n === 1 ? native.customKernelRun(plan, s, inputs[0]._native)
       : n === 2 ? native.customKernelRun(plan, s, inputs[0]._native, inputs[1]._native)
       : native.customKernelRun(plan, s, ...inputs.map((a) => a._native));
+    if (typeof hs === 'number') return [new MxArray(hs)];
     const outs: MxArray[] = new Array(hs.length);
     for (let i = 0; i < hs.length; i++) outs[i] = new MxArray(hs[i]);
     return outs;

@@ -35,10 +35,40 @@ double now_us() {
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-EvalFn find(const char* name) {
+EvalFn find_locked(const char* name) {
   std::lock_guard<std::mutex> lock(registry_mu());
   auto it = registry().find(name);
   return it == registry().end() ? nullptr : it->second;
+}
+
+// Bumped by register_eval: per-thread caches made before a registration are dropped.
+std::atomic<int> g_registry_version{0};
+
+// A primitive's name() is usually a string literal per class: a per-thread
+// cache keyed by that pointer (the text is compared too, since an extension may
+// return a member string's pointer) finds its EvalFn without the lock and hash.
+EvalFn find(const char* name) {
+  struct Entry {
+    const char* ptr;
+    std::string text;
+    EvalFn fn;
+  };
+  struct Cache {
+    int version = -1;
+    std::vector<Entry> entries;
+  };
+  thread_local Cache cache;
+  int version = g_registry_version.load(std::memory_order_acquire);
+  if (cache.version != version) {
+    cache.entries.clear();
+    cache.version = version;
+  }
+  for (auto& e : cache.entries) {
+    if (e.ptr == name && e.text == name) return e.fn;
+  }
+  EvalFn fn = find_locked(name);
+  if (cache.entries.size() < 64) cache.entries.push_back({name, name, fn});
+  return fn;
 }
 
 } // namespace
@@ -55,9 +85,10 @@ bool tracing() {
 void register_eval(const char* name, EvalFn fn) {
   std::lock_guard<std::mutex> lock(registry_mu());
   registry()[name] = fn;
+  g_registry_version.fetch_add(1, std::memory_order_release);
 }
 
-bool has_eval(const char* name) { return find(name) != nullptr; }
+bool has_eval(const char* name) { return find_locked(name) != nullptr; }
 
 std::vector<std::string> registered_evals() {
   std::lock_guard<std::mutex> lock(registry_mu());

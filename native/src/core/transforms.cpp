@@ -20,13 +20,35 @@ std::mutex& schedule_mutex() {
   return mu;
 }
 
+// Nodes already visited: a short list searched in place (most evals see a few
+// nodes), a hash set once the graph is larger.
+class VisitedNodes {
+ public:
+  bool insert(const Node* n) {
+    if (set_.empty()) {
+      for (const Node* v : few_) {
+        if (v == n) return false;
+      }
+      if (few_.size() < 32) {
+        few_.push_back(n);
+        return true;
+      }
+      set_.insert(few_.begin(), few_.end());
+    }
+    return set_.insert(n).second;
+  }
+
+ private:
+  std::vector<const Node*> few_;
+  std::unordered_set<const Node*> set_;
+};
+
 std::vector<std::shared_ptr<Node>> topological_order(const std::vector<array>& outputs) {
   std::vector<std::shared_ptr<Node>> order;
-  std::unordered_set<const Node*> visited;
+  VisitedNodes visited;
   std::vector<std::pair<std::shared_ptr<Node>, size_t>> stack;
   auto visit = [&](const array& a) {
-    if (a.status() == array::Status::unscheduled && a.node() &&
-        visited.insert(a.node().get()).second) {
+    if (a.status() == array::Status::unscheduled && a.node() && visited.insert(a.node().get())) {
       stack.emplace_back(a.node(), 0);
     }
   };

@@ -51,8 +51,22 @@ const std::string& headers_tag() {
   return tag;
 }
 
+std::shared_ptr<const cuda::CudaKernelBinary> binary_for_locked(const fast::CustomKernelSpec& spec);
+
 /** The compiled kernel of a registered spec (specs live for the process). */
 std::shared_ptr<const cuda::CudaKernelBinary> binary_for(const fast::CustomKernelSpec& spec) {
+  // The same kernel again on this thread (the usual case): no lock, no lookup.
+  // A spec lives for the process, so its address names it.
+  thread_local const fast::CustomKernelSpec* last_spec = nullptr;
+  thread_local std::shared_ptr<const cuda::CudaKernelBinary> last_bin;
+  if (last_spec == &spec) return last_bin;
+  auto bin = binary_for_locked(spec);
+  last_spec = &spec;
+  last_bin = bin;
+  return bin;
+}
+
+std::shared_ptr<const cuda::CudaKernelBinary> binary_for_locked(const fast::CustomKernelSpec& spec) {
   static std::mutex mu;
   static std::unordered_map<const fast::CustomKernelSpec*, std::shared_ptr<const cuda::CudaKernelBinary>>
       cache;
@@ -134,15 +148,27 @@ void eval_custom_kernel_gpu(Primitive& p, const std::vector<array>& inputs,
 
   using Kind = fast::KernelParam::Kind;
   size_t n = spec.params.size();
-  std::vector<cuda::CUdeviceptr> pointers;
-  std::vector<ShapeArg> shapes;
-  std::vector<StridesArg> strides;
-  std::vector<int> ndims;
+  // Argument storage reused across launches on this thread (kept capacity: no
+  // allocation per call). Reserved up front: `args` points into the others.
+  struct ArgStorage {
+    std::vector<cuda::CUdeviceptr> pointers;
+    std::vector<ShapeArg> shapes;
+    std::vector<StridesArg> strides;
+    std::vector<int> ndims;
+    std::vector<void*> args;
+  };
+  thread_local ArgStorage storage;
+  auto& [pointers, shapes, strides, ndims, args] = storage;
+  pointers.clear();
+  shapes.clear();
+  strides.clear();
+  ndims.clear();
+  args.clear();
   pointers.reserve(n);
   shapes.reserve(n);
   strides.reserve(n);
   ndims.reserve(n);
-  std::vector<void*> args;
+  args.reserve(n + 3);
   for (const auto& prm : spec.params) {
     switch (prm.kind) {
       case Kind::Input:

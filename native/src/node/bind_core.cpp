@@ -80,7 +80,12 @@ void init_core(Napi::Env env, Napi::Object exports) {
     return wrap(info.Env(), mx::array(buf, shape, dtype));
   });
 
+  // eval(handle | handles): one handle spares the list (the common mx.eval(x)).
   def(env, exports, "eval", [](const Napi::CallbackInfo& info) {
+    if (info[0].IsNumber()) {
+      mx::eval({arg_array(info, 0, "eval")});
+      return info.Env().Undefined();
+    }
     mx::eval(arg_arrays(info, 0, "eval"));
     return info.Env().Undefined();
   });

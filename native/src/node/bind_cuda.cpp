@@ -1,7 +1,11 @@
 // Bindings of the CUDA backend: availability, device properties, device
 // memory and the NVRTC kernel cache (mx.cuda in the SDK).
+#include <algorithm>
+#include <chrono>
+
 #include "binding.h"
 #include "mlx/backend/gpu/eval.h"
+#include "../backend/cuda/backend.h"
 #include "../backend/cuda/device.h"
 #include "../backend/cuda/device_allocator.h"
 #include "../backend/cuda/nvrtc_compiler.h"
@@ -82,6 +86,47 @@ void init_cuda(Napi::Env env, Napi::Object exports) {
     cu::device_free(a);
     cu::device_free(b);
     return Napi::Number::New(info.Env(), 2.0 * bytes * repeats / (ms * 1e6));
+  });
+
+  // cudaLaunchFloor(iterations) -> {launchUs, launchSyncUs}: medians of a bare
+  // cuLaunchKernel of a one-thread kernel, and of that launch plus the stream
+  // synchronisation eval uses: the driver's own floor under a tiny kernel's
+  // call + eval (bench/gpu.ts reports it next to ours).
+  def(env, exports, "cudaLaunchFloor", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    if (!mx::gpu::is_available()) throw std::runtime_error("[cuda.launchFloor] No GPU is available.");
+    int n = std::max(1, info[0].As<Napi::Number>().Int32Value());
+    cu::make_current(0);
+    cu::CudaBuild b;
+    b.source = "extern \"C\" __global__ void mlxts_floor(float* p) { p[threadIdx.x] += 1.0f; }";
+    b.name_expression = "mlxts_floor";
+    b.op = "[cuda.launchFloor]";
+    b.kernel_name = "mlxts_floor";
+    auto bin = cu::compile_cuda_kernel(b);
+    void* buf = cu::device_malloc(256);
+    auto ptr = reinterpret_cast<cu::CUdeviceptr>(buf);
+    void* args[] = {&ptr};
+    cu::CUstream s = cu::current_stream();
+    using clock = std::chrono::steady_clock;
+    std::vector<double> launch, round_trip;
+    for (int i = 0; i < n + 20; ++i) {
+      auto t0 = clock::now();
+      cu::launch(*bin, cu::Dim3{1, 1, 1}, cu::Dim3{1, 1, 1}, 0, s, args);
+      auto t1 = clock::now();
+      cu::synchronize_stream(s);
+      auto t2 = clock::now();
+      if (i < 20) continue; // warm-up
+      launch.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+      round_trip.push_back(std::chrono::duration<double, std::micro>(t2 - t0).count());
+    }
+    cu::device_free(buf);
+    auto median = [](std::vector<double>& v) {
+      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+      return v[v.size() / 2];
+    };
+    auto out = Napi::Object::New(info.Env());
+    out.Set("launchUs", median(launch));
+    out.Set("launchSyncUs", median(round_trip));
+    return out;
   });
 
   // cudaKernelTiming(on): starts/stops timing launches; stopping returns

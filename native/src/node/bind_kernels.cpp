@@ -162,7 +162,8 @@ void init_kernels(Napi::Env env, Napi::Object exports) {
     }
     return Napi::Number::New(info.Env(), slot);
   });
-  // customKernelRun(plan, stream, ...inputs) -> outputs
+  // customKernelRun(plan, stream, ...inputs) -> output | outputs (a lone output
+  // comes as its handle: no list to make and read)
   def(env, exports, "customKernelRun", [](const Napi::CallbackInfo& info) {
     std::shared_ptr<const CallPlan> plan;
     {
@@ -176,8 +177,10 @@ void init_kernels(Napi::Env env, Napi::Object exports) {
     std::vector<mx::array> inputs;
     inputs.reserve(info.Length() - 2);
     for (size_t i = 2; i < info.Length(); ++i) inputs.push_back(arg_array(info, i, "custom_kernel"));
-    return wrap_all(info.Env(), mx::fast::custom_kernel(inputs, plan->shapes, plan->dtypes, plan->spec,
-                                                        plan->launch, arg_stream(info, 1)));
+    auto outs = mx::fast::custom_kernel(inputs, plan->shapes, plan->dtypes, plan->spec, plan->launch,
+                                        arg_stream(info, 1));
+    if (outs.size() == 1) return wrap(info.Env(), std::move(outs[0]));
+    return wrap_all(info.Env(), outs);
   });
 
   // buildKernel({op, name, cpuSource, fastMath}) -> Promise<key>: compiles off the JS thread.

@@ -134,6 +134,10 @@ if (want('tiny')) {
     return r3(median(per));
   };
   const callEval = perIter(() => { const o = call(); mx.eval(o); o.dispose(); });
+  // The same with the older way of waiting (cuStreamQuery polls), for comparison.
+  const before = mx.cuda.setSyncMode('query');
+  const callEvalQuerySync = perIter(() => { const o = call(); mx.eval(o); o.dispose(); });
+  mx.cuda.setSyncMode(before);
   const callOnly = perIter(() => { call().dispose(); });
   // 100 dependent calls, one eval: the launch cost without a wait per call.
   const chained = perIter(() => {
@@ -148,8 +152,9 @@ if (want('tiny')) {
   const floor = mx.cuda.launchFloor(3000);
   results.tiny_kernel = {
     call_and_eval_us: callEval,
-    driver_floor_launch_us: r3(floor.launchUs),
-    driver_floor_launch_and_sync_us: r3(floor.launchSyncUs),
+    sync_mode: mx.cuda.syncMode(),
+    call_and_eval_query_sync_us: callEvalQuerySync,
+    driver_floor: floor,
     mlx_ts_above_driver_floor_us: r3(callEval - floor.launchSyncUs),
     call_only_graph_build_us: callOnly,
     per_call_in_a_chain_of_100_one_eval_us: r3(chained),

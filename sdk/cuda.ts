@@ -13,6 +13,7 @@ declare module './native.js' {
     gpuOps(): string[];
     cudaCopyBandwidth(bytes: number, repeats: number): number;
     cudaLaunchFloor(iterations: number): LaunchFloor;
+    cudaSyncMode(mode?: string): SyncMode;
     cudaKernelTiming(on: boolean): KernelTiming[] | undefined;
   }
 }
@@ -98,10 +99,21 @@ export function copyBandwidth(bytes: number, repeats = 10): number {
   return native.cudaCopyBandwidth(bytes, repeats);
 }
 
-/** Medians in µs of a bare launch of a one-thread kernel, and of that launch plus a stream sync. */
+/** Medians in µs of a bare launch of a one-thread kernel, and of that launch plus each way of waiting for it. */
 export interface LaunchFloor {
+  /** A bare cuLaunchKernel. */
   readonly launchUs: number;
+  /** Launch + the stream sync `mx.eval` uses. */
   readonly launchSyncUs: number;
+  /** Launch + cuStreamSynchronize. */
+  readonly launchStreamSynchronizeUs: number;
+  /** Launch + an event recorded and synchronised. */
+  readonly launchEventSynchronizeUs: number;
+  /** One cuStreamQuery of an idle stream. */
+  readonly idleStreamQueryUs: number;
+  /** Launch + a stream write of a counter to pinned host memory, spun on (where the driver has stream memory operations). */
+  readonly launchHostFlagUs?: number;
+  readonly hostFlagWorks?: boolean;
 }
 
 /**
@@ -111,6 +123,28 @@ export interface LaunchFloor {
  */
 export function launchFloor(iterations = 2000): LaunchFloor {
   return native.cudaLaunchFloor(iterations);
+}
+
+/**
+ * How `mx.eval` (and every wait for a GPU stream) waits for the device:
+ * `'hostFlag'` (the default) has the GPU write a counter into pinned host
+ * memory after the stream's work and reads it, with no driver call per poll
+ * (it falls back to `'query'` where the driver lacks stream memory operations
+ * and after 2 ms); `'query'` polls `cuStreamQuery` for 50 µs, then blocks.
+ */
+export type SyncMode = 'hostFlag' | 'query';
+
+/** The current way GPU waits are made (see SyncMode). */
+export function syncMode(): SyncMode {
+  return native.cudaSyncMode();
+}
+
+/** Sets how GPU waits are made; returns the previous mode. */
+export function setSyncMode(mode: SyncMode): SyncMode {
+  if (mode !== 'hostFlag' && mode !== 'query') {
+    throw new Error(`[cuda.setSyncMode] Expected 'hostFlag' or 'query', got ${JSON.stringify(mode)}.`);
+  }
+  return native.cudaSyncMode(mode);
 }
 
 /**

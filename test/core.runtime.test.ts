@@ -86,10 +86,38 @@ describe('devices and streams', () => {
     expect(() => mx.cuda.launchFloor(10)).toThrow('[cuda.launchFloor] No GPU is available.');
   });
 
+  it('sets how GPU waits are made, refusing unknown modes', () => {
+    const before = mx.cuda.syncMode();
+    expect(['hostFlag', 'query']).toContain(before);
+    expect(mx.cuda.setSyncMode('query')).toBe(before);
+    expect(mx.cuda.syncMode()).toBe('query');
+    expect(mx.cuda.setSyncMode(before)).toBe('query');
+    expect(() => mx.cuda.setSyncMode('spin' as never)).toThrow(`[cuda.setSyncMode] Expected 'hostFlag' or 'query', got "spin".`);
+  });
+
+  it.skipIf(!mx.cuda.isAvailable())('evaluates GPU work correctly with either way of waiting', () => {
+    const before = mx.cuda.syncMode();
+    try {
+      for (const mode of ['hostFlag', 'query'] as const) {
+        mx.cuda.setSyncMode(mode);
+        let x = mx.arange(1 << 12, mx.float32, mx.gpu);
+        for (let i = 0; i < 20; i++) x = mx.add(x, 1, mx.gpu); // a graph of many launches
+        // Integer partial sums below 2^24: exact in float32.
+        expect(mx.sum(x, undefined, undefined, mx.gpu).item()).toBe((4096 * 4095) / 2 + 20 * 4096);
+        const tiny = mx.add(mx.ones([4], mx.float32, mx.gpu), 2, mx.gpu);
+        expect(tiny.tolist()).toEqual([3, 3, 3, 3]);
+      }
+    } finally {
+      mx.cuda.setSyncMode(before);
+    }
+  });
+
   it.skipIf(!mx.cuda.isAvailable())('measures the driver floor of a launch and of a launch + sync', () => {
     const f = mx.cuda.launchFloor(50);
     expect(f.launchUs).toBeGreaterThan(0);
     expect(f.launchSyncUs).toBeGreaterThan(f.launchUs);
+    expect(f.launchStreamSynchronizeUs).toBeGreaterThan(f.launchUs);
+    if (f.launchHostFlagUs !== undefined) expect(f.hostFlagWorks).toBe(true);
   });
 
   it.skipIf(!mx.cuda.isAvailable())('runs on the gpu when CUDA is present: values match the cpu', () => {

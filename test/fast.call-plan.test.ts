@@ -56,6 +56,24 @@ describe.each(KERNEL_DEVICES.map((d) => [d.toString(), d] as const))('kernel cal
     expect(call({ inputs: [a] })).toEqual([411, 412, 413, 414, -1, -1, -1, -1]);
   });
 
+  it('JS scalar inputs: a repeated value is reused, a new value or type is not', () => {
+    const k2 = mx.fast.cudaKernel({
+      name: 'plan_scalar',
+      inputNames: ['a', 'b'],
+      outputNames: ['out'],
+      source: 'int i = threadIdx.x; out[i] = a[i] * b[0];',
+    });
+    const c = (b: number | boolean) =>
+      values(k2({ inputs: [a, b], grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.float32], stream: device })[0]);
+    expect(c(3)).toEqual([3, 6, 9, 12]);
+    expect(c(3)).toEqual([3, 6, 9, 12]);
+    expect(c(4)).toEqual([4, 8, 12, 16]);
+    expect(c(4)).toEqual([4, 8, 12, 16]);
+    expect(c(0.5)).toEqual([0.5, 1, 1.5, 2]); // float32 now, not int32
+    expect(c(true)).toEqual([1, 2, 3, 4]);
+    expect(c(4)).toEqual([4, 8, 12, 16]);
+  });
+
   it('a changed output dtype after a repeat gives that dtype', () => {
     call();
     const r = kernel({ ...base, outputDtypes: [mx.float16] })[0];

@@ -7,7 +7,7 @@ import { kernelMeta, MxArray } from '../array.js';
 import { gpu, isAvailable, toNativeStream, type StreamOrDevice } from '../device.js';
 import { bool_, Dtype, float32, int32 } from '../dtype.js';
 import { native, type NativeArray, type NativeStreamArg } from '../native.js';
-import { scalar } from '../ops/convert.js';
+import { scalar, scalarDtype, scalarOperand } from '../ops/convert.js';
 import { performance } from 'node:perf_hooks';
 import { generateCpuKernel, type CpuKernel } from './cpu_source.js';
 import { generateGpuKernel } from './gpu_source.js';
@@ -429,7 +429,8 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
   // validation, the signature string and the plan, and passes only its inputs.
   interface LastCall {
     readonly entry: Unit;
-    readonly metas: number[];
+    /** Per input: kernelMeta of an array, or the JS scalar itself (compared with Object.is). */
+    readonly inputs: readonly (number | boolean | { meta: number })[];
     readonly grid: readonly number[];
     readonly threadgroup: readonly number[];
     readonly shapes: readonly (readonly number[])[];
@@ -441,10 +442,15 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
   const repeatsLast = (call: KernelCallOptions, l: LastCall): boolean => {
     if (call === null || typeof call !== 'object' || call.verbose) return false;
     const ins = call.inputs;
-    if (!Array.isArray(ins) || ins.length !== l.metas.length) return false;
+    if (!Array.isArray(ins) || ins.length !== l.inputs.length) return false;
     for (let i = 0; i < ins.length; i++) {
       const x: unknown = ins[i];
-      if (!(x instanceof MxArray) || kernelMeta(x) !== l.metas[i]) return false;
+      const want = l.inputs[i];
+      if (typeof want === 'object') {
+        if (!(x instanceof MxArray) || kernelMeta(x) !== want.meta) return false;
+      } else if (!Object.is(x, want)) {
+        return false;
+      }
     }
     return (
       call.initValue === l.initValue && sameNumbers(call.grid, l.grid) && sameNumbers(call.threadgroup, l.threadgroup) &&
@@ -452,13 +458,16 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
       sameTemplate(call.template, l.template)
     );
   };
-  const run = (plan: number, inputs: readonly MxArray[], stream: StreamOrDevice): MxArray[] => {
+  // JS scalar inputs go as kept 0-d arrays (sdk/ops/convert.ts), made once per value.
+  const handleOf = (x: MxArray | number | boolean): NativeArray =>
+    x instanceof MxArray ? x._native : scalarOperand(x, scalarDtype(x));
+  const run = (plan: number, inputs: readonly (MxArray | number | boolean)[], stream: StreamOrDevice): MxArray[] => {
     const s = toNativeStream(stream);
     const n = inputs.length;
     const hs =
-      n === 1 ? native.customKernelRun(plan, s, inputs[0]._native)
-      : n === 2 ? native.customKernelRun(plan, s, inputs[0]._native, inputs[1]._native)
-      : native.customKernelRun(plan, s, ...inputs.map((a) => a._native));
+      n === 1 ? native.customKernelRun(plan, s, handleOf(inputs[0]))
+      : n === 2 ? native.customKernelRun(plan, s, handleOf(inputs[0]), handleOf(inputs[1]))
+      : native.customKernelRun(plan, s, ...inputs.map(handleOf));
     if (typeof hs === 'number') return [new MxArray(hs)];
     const outs: MxArray[] = new Array(hs.length);
     for (let i = 0; i < hs.length; i++) outs[i] = new MxArray(hs[i]);
@@ -467,7 +476,7 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
 
   const kernel = ((call: KernelCallOptions): MxArray[] => {
     if (last !== undefined && repeatsLast(call, last)) {
-      return run(last.entry.plan!, call.inputs as readonly MxArray[], call.stream);
+      return run(last.entry.plan!, call.inputs, call.stream);
     }
     const { inputs, kcall } = prepare(call);
     const grid = checkDim3(op, 'grid', call.grid);
@@ -496,7 +505,7 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
     entry.plan = native.customKernelPlan(call.outputShapes as number[][], dtypeVals, entry.id, launch, entry.plan ?? -1);
     last = {
       entry,
-      metas: inputs.map(kernelMeta),
+      inputs: call.inputs.map((x, i) => (x instanceof MxArray ? { meta: kernelMeta(inputs[i]) } : x)),
       grid: [...grid],
       threadgroup: [...threadgroup],
       shapes: call.outputShapes.map((sh) => [...sh]),
@@ -504,12 +513,9 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
       template: call.template?.map((t) => [t[0], t[1]] as const),
       initValue: call.initValue,
     };
-    try {
-      return run(entry.plan, inputs, call.stream);
-    } finally {
-      // Arrays made from JS scalars: the graph holds them now.
-      for (let i = 0; i < inputs.length; i++) if (inputs[i] !== call.inputs[i]) inputs[i].dispose();
-    }
+    // Arrays made from JS scalars served the signature; the call takes kept ones.
+    for (let i = 0; i < inputs.length; i++) if (inputs[i] !== call.inputs[i]) inputs[i].dispose();
+    return run(entry.plan, call.inputs, call.stream);
   }) as CustomKernel;
   kernel.generate = gpuText;
   kernel.generateCpu = cpuUnit;

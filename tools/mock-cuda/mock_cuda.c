@@ -39,7 +39,7 @@
   X(cuCtxSetCurrent) X(cuCtxGetCurrent) X(cuCtxSynchronize) X(cuMemAlloc_v2) X(cuMemFree_v2) \
   X(cuMemGetInfo_v2) X(cuMemcpyHtoD_v2) X(cuMemcpyDtoH_v2) X(cuMemcpyHtoDAsync_v2) \
   X(cuMemcpyDtoHAsync_v2) X(cuMemcpyDtoDAsync_v2) X(cuMemsetD8Async) X(cuMemsetD16Async) \
-  X(cuMemsetD32Async) X(cuMemHostAlloc) X(cuMemFreeHost) X(cuMemHostRegister_v2) \
+  X(cuMemsetD32Async) X(cuMemHostAlloc) X(cuMemFreeHost) X(cuMemHostGetDevicePointer_v2) X(cuStreamWriteValue32_v2) X(cuMemHostRegister_v2) \
   X(cuMemHostUnregister) X(cuStreamCreate) X(cuStreamDestroy_v2) X(cuStreamSynchronize) \
   X(cuStreamQuery) X(cuStreamWaitEvent) X(cuEventCreate) X(cuEventDestroy_v2) X(cuEventRecord) \
   X(cuEventSynchronize) X(cuEventQuery) X(cuEventElapsedTime_v2) X(cuModuleLoadData) \
@@ -480,6 +480,27 @@ API CUresult cuStreamSynchronize(CUstream s) {
   COUNT(cuStreamSynchronize);
   (void)s;
   NEED_CTX();
+  return CUDA_SUCCESS;
+}
+
+/* Host memory is device memory here: the device pointer of pinned memory is the
+   pointer itself, and a stream write of a value happens at once. */
+API CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr* dptr, void* p, unsigned flags) {
+  COUNT(cuMemHostGetDevicePointer_v2);
+  (void)flags;
+  NEED_CTX();
+  if (!dptr || !p) return CUDA_ERROR_INVALID_VALUE;
+  *dptr = (CUdeviceptr)(uintptr_t)p;
+  return CUDA_SUCCESS;
+}
+
+API CUresult cuStreamWriteValue32_v2(CUstream s, CUdeviceptr addr, unsigned value, unsigned flags) {
+  COUNT(cuStreamWriteValue32_v2);
+  (void)s;
+  (void)flags;
+  NEED_CTX();
+  if (!addr || (addr & 3)) return CUDA_ERROR_INVALID_VALUE;
+  *(volatile unsigned*)(uintptr_t)addr = value;
   return CUDA_SUCCESS;
 }
 

@@ -2,6 +2,7 @@
 // memory and the NVRTC kernel cache (mx.cuda in the SDK).
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include "binding.h"
 #include "mlx/backend/gpu/eval.h"
@@ -88,14 +89,16 @@ void init_cuda(Napi::Env env, Napi::Object exports) {
     return Napi::Number::New(info.Env(), 2.0 * bytes * repeats / (ms * 1e6));
   });
 
-  // cudaLaunchFloor(iterations) -> {launchUs, launchSyncUs}: medians of a bare
-  // cuLaunchKernel of a one-thread kernel, and of that launch plus the stream
-  // synchronisation eval uses: the driver's own floor under a tiny kernel's
+  // cudaLaunchFloor(iterations) -> {launchUs, launchSyncUs, ...}: medians of a
+  // bare cuLaunchKernel of a one-thread kernel, and of that launch plus each way
+  // of waiting for it: the stream sync eval uses (launchSyncUs), and the
+  // alternatives it could use. The driver's own floor under a tiny kernel's
   // call + eval (bench/gpu.ts reports it next to ours).
   def(env, exports, "cudaLaunchFloor", [](const Napi::CallbackInfo& info) -> Napi::Value {
     if (!mx::gpu::is_available()) throw std::runtime_error("[cuda.launchFloor] No GPU is available.");
     int n = std::max(1, info[0].As<Napi::Number>().Int32Value());
     cu::make_current(0);
+    const auto* api = cu::cuda_api();
     cu::CudaBuild b;
     b.source = "extern \"C\" __global__ void mlxts_floor(float* p) { p[threadIdx.x] += 1.0f; }";
     b.name_expression = "mlxts_floor";
@@ -106,27 +109,85 @@ void init_cuda(Napi::Env env, Napi::Object exports) {
     auto ptr = reinterpret_cast<cu::CUdeviceptr>(buf);
     void* args[] = {&ptr};
     cu::CUstream s = cu::current_stream();
+    cu::CudaEvent event(false);
     using clock = std::chrono::steady_clock;
-    std::vector<double> launch, round_trip;
-    for (int i = 0; i < n + 20; ++i) {
-      auto t0 = clock::now();
-      cu::launch(*bin, cu::Dim3{1, 1, 1}, cu::Dim3{1, 1, 1}, 0, s, args);
-      auto t1 = clock::now();
-      cu::synchronize_stream(s);
-      auto t2 = clock::now();
-      if (i < 20) continue; // warm-up
-      launch.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
-      round_trip.push_back(std::chrono::duration<double, std::micro>(t2 - t0).count());
-    }
-    cu::device_free(buf);
-    auto median = [](std::vector<double>& v) {
+    auto us = [](clock::time_point a, clock::time_point b) {
+      return std::chrono::duration<double, std::micro>(b - a).count();
+    };
+    auto median = [](std::vector<double> v) {
       std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
       return v[v.size() / 2];
     };
+    auto launch = [&] { cu::launch(*bin, cu::Dim3{1, 1, 1}, cu::Dim3{1, 1, 1}, 0, s, args); };
+    // Times `body` (launch + a wait) n times after 20 warm-up rounds.
+    auto time_it = [&](const std::function<void()>& body) {
+      std::vector<double> t;
+      for (int i = 0; i < n + 20; ++i) {
+        auto t0 = clock::now();
+        body();
+        auto t1 = clock::now();
+        if (i >= 20) t.push_back(us(t0, t1));
+      }
+      return median(t);
+    };
     auto out = Napi::Object::New(info.Env());
-    out.Set("launchUs", median(launch));
-    out.Set("launchSyncUs", median(round_trip));
+    std::vector<double> bare;
+    for (int i = 0; i < n + 20; ++i) {
+      auto t0 = clock::now();
+      launch();
+      auto t1 = clock::now();
+      cu::synchronize_stream(s);
+      if (i >= 20) bare.push_back(us(t0, t1));
+    }
+    out.Set("launchUs", median(bare));
+    out.Set("launchSyncUs", time_it([&] { launch(); cu::synchronize_stream(s); }));
+    out.Set("launchStreamSynchronizeUs", time_it([&] { launch(); cu::check(api->cuStreamSynchronize(s), "cuStreamSynchronize"); }));
+    out.Set("launchEventSynchronizeUs", time_it([&] {
+      launch();
+      event.record(s);
+      event.synchronize();
+    }));
+    out.Set("idleStreamQueryUs", time_it([&] { api->cuStreamQuery(s); }));
+    if (api->cuStreamWriteValue32 && api->cuMemHostGetDevicePointer) {
+      // The GPU writes a counter into pinned host memory after the kernel; the
+      // host spins on it (no driver call while waiting).
+      void* host = nullptr;
+      cu::check(api->cuMemHostAlloc(&host, 64, cu::CU_MEMHOSTALLOC_PORTABLE | cu::CU_MEMHOSTALLOC_DEVICEMAP),
+                "cuMemHostAlloc");
+      auto* flag = static_cast<volatile uint32_t*>(host);
+      *flag = 0;
+      cu::CUdeviceptr dflag = 0;
+      cu::check(api->cuMemHostGetDevicePointer(&dflag, host, 0), "cuMemHostGetDevicePointer");
+      uint32_t seq = 0;
+      bool ok = true;
+      out.Set("launchHostFlagUs", time_it([&] {
+        launch();
+        ++seq;
+        if (api->cuStreamWriteValue32(s, dflag, seq, 0) != 0) ok = false;
+        auto t0 = clock::now();
+        while (ok && *flag != seq) {
+          if (clock::now() - t0 > std::chrono::milliseconds(100)) ok = false;
+        }
+      }));
+      out.Set("hostFlagWorks", ok);
+      cu::synchronize_stream(s);
+      api->cuMemFreeHost(host);
+    }
+    cu::device_free(buf);
     return out;
+  });
+
+  // cudaSyncMode(mode?) -> the mode before: 'hostFlag' or 'query' (see cu::SyncMode).
+  def(env, exports, "cudaSyncMode", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    auto before = cu::sync_mode() == cu::SyncMode::HostFlag ? "hostFlag" : "query";
+    if (info.Length() > 0 && info[0].IsString()) {
+      std::string m = info[0].As<Napi::String>().Utf8Value();
+      if (m != "hostFlag" && m != "query") {
+        throw std::invalid_argument("[cuda.setSyncMode] Expected 'hostFlag' or 'query', got '" + m + "'.");
+      }
+      cu::set_sync_mode(m == "hostFlag" ? cu::SyncMode::HostFlag : cu::SyncMode::Query);
+    }
+    return Napi::String::New(info.Env(), before);
   });
 
   // cudaKernelTiming(on): starts/stops timing launches; stopping returns

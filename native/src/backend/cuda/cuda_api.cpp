@@ -201,6 +201,13 @@ void load_driver(State& st) {
   a.cuEventElapsedTime =
       reinterpret_cast<decltype(a.cuEventElapsedTime)>(dlsym(h, "cuEventElapsedTime_v2"));
   if (!a.cuEventElapsedTime) sym(h, "cuEventElapsedTime", a.cuEventElapsedTime, missing);
+  // Optional: a missing one leaves a null entry and its feature unused.
+  a.cuStreamWriteValue32 =
+      reinterpret_cast<decltype(a.cuStreamWriteValue32)>(dlsym(h, "cuStreamWriteValue32_v2"));
+  if (!a.cuStreamWriteValue32)
+    a.cuStreamWriteValue32 = reinterpret_cast<decltype(a.cuStreamWriteValue32)>(dlsym(h, "cuStreamWriteValue32"));
+  a.cuMemHostGetDevicePointer =
+      reinterpret_cast<decltype(a.cuMemHostGetDevicePointer)>(dlsym(h, "cuMemHostGetDevicePointer_v2"));
   if (!missing.empty()) {
     st.driver_reason = st.driver_path + " lacks " + missing + " (driver too old?)";
     return;

@@ -60,6 +60,7 @@ constexpr unsigned CU_EVENT_DEFAULT = 0x0;
 constexpr unsigned CU_EVENT_BLOCKING_SYNC = 0x1;
 constexpr unsigned CU_EVENT_DISABLE_TIMING = 0x2;
 constexpr unsigned CU_MEMHOSTALLOC_PORTABLE = 0x01;
+constexpr unsigned CU_MEMHOSTALLOC_DEVICEMAP = 0x02;
 constexpr unsigned CU_MEMHOSTREGISTER_PORTABLE = 0x01;
 
 // ---- NVRTC types (nvrtc.h) ----
@@ -158,6 +159,9 @@ struct CudaApi {
   CUresult (*cuFuncGetAttribute)(int* value, CUfunction_attribute attr, CUfunction f);
   CUresult (*cuGetErrorString)(CUresult r, const char** str);
   CUresult (*cuGetErrorName)(CUresult r, const char** str);
+  // Optional (null where the driver lacks them): stream memory operations.
+  CUresult (*cuStreamWriteValue32)(CUstream s, CUdeviceptr addr, unsigned value, unsigned flags);
+  CUresult (*cuMemHostGetDevicePointer)(CUdeviceptr* dptr, void* p, unsigned flags);
 
   // NVRTC.
   nvrtcResult (*nvrtcVersion)(int* major, int* minor);

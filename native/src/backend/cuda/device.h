@@ -50,6 +50,13 @@ void context_synchronize();
  *  blocks. */
 void synchronize_stream(CUstream s);
 
+/** How synchronize_stream waits: a counter the GPU writes into pinned host
+ *  memory after the stream's work (read by the host, no driver call per poll;
+ *  falls back to queries where unsupported), or cuStreamQuery polls. */
+enum class SyncMode { HostFlag, Query };
+void set_sync_mode(SyncMode m);
+SyncMode sync_mode();
+
 class CudaStream {
  public:
   explicit CudaStream(bool non_blocking = true);

@@ -3,6 +3,7 @@
 // device stream GPU implementations enqueue on.
 #include "backend.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -44,14 +45,38 @@ struct SlowCall {
 
 // ---- events ------------------------------------------------------------------
 // Timing-free events from a pool; a handle returns its event to the pool when
-// the last holder (array data, in-flight task) lets go.
+// the last holder (array data, in-flight task) lets go. An event knows the
+// stream it was recorded on and its place there, so that waits which stream
+// order or an earlier sync already guarantee make no driver call (a scalar
+// uploaded once and read by every later kernel of that stream, say).
 std::mutex g_event_mu;
 std::vector<CUevent>& event_pool() {
   static auto* pool = new std::vector<CUevent>(); // never destroyed: handles may outlive statics
   return *pool;
 }
 
-std::shared_ptr<void> record_event(CUstream s) {
+// Events recorded on a thread's stream, and how many of them a sync has seen done.
+struct StreamClock {
+  uint64_t recorded{0}; // written by the owning thread only
+  std::atomic<uint64_t> completed{0};
+};
+
+std::shared_ptr<StreamClock>& this_thread_clock() {
+  thread_local auto clock = std::make_shared<StreamClock>();
+  return clock;
+}
+
+struct ReadyEvent {
+  CUevent event;
+  std::shared_ptr<StreamClock> clock;
+  uint64_t seq;
+  std::atomic<bool> reached{false};
+  bool done() const { return reached.load(std::memory_order_acquire) || clock->completed.load() >= seq; }
+};
+
+// Records an event on this thread's stream.
+std::shared_ptr<void> record_event() {
+  CUstream s = current_stream();
   CUevent e = nullptr;
   {
     std::lock_guard<std::mutex> lock(g_event_mu);
@@ -63,21 +88,38 @@ std::shared_ptr<void> record_event(CUstream s) {
   const CudaApi& a = *cuda_api();
   if (!e) check(a.cuEventCreate(&e, CU_EVENT_DISABLE_TIMING), "cuEventCreate");
   check(a.cuEventRecord(e, s), "cuEventRecord");
-  return std::shared_ptr<void>(e, [](void* ev) {
-    std::lock_guard<std::mutex> lock(g_event_mu);
-    event_pool().push_back(static_cast<CUevent>(ev));
+  auto& clock = this_thread_clock();
+  auto* ready = new ReadyEvent{e, clock, ++clock->recorded};
+  return std::shared_ptr<void>(ready, [](void* p) {
+    auto* r = static_cast<ReadyEvent*>(p);
+    {
+      std::lock_guard<std::mutex> lock(g_event_mu);
+      event_pool().push_back(r->event);
+    }
+    delete r;
   });
 }
 
+// After a sync of this thread's stream: every event recorded on it is done.
+void note_stream_synced() {
+  auto& clock = this_thread_clock();
+  clock->completed.store(clock->recorded);
+}
+
 void wait_on_device(void* event) {
+  auto* r = static_cast<ReadyEvent*>(event);
+  // Same stream: its order already puts this work after the event's.
+  if (r->clock == this_thread_clock() || r->done()) return;
   make_current(kDevice);
-  check(cuda_api()->cuStreamWaitEvent(current_stream(), static_cast<CUevent>(event), 0),
-        "cuStreamWaitEvent");
+  check(cuda_api()->cuStreamWaitEvent(current_stream(), r->event, 0), "cuStreamWaitEvent");
 }
 
 void wait_on_host(void* event) {
+  auto* r = static_cast<ReadyEvent*>(event);
+  if (r->done()) return;
   make_current(kDevice);
-  check(cuda_api()->cuEventSynchronize(static_cast<CUevent>(event)), "cuEventSynchronize");
+  check(cuda_api()->cuEventSynchronize(r->event), "cuEventSynchronize");
+  r->reached.store(true, std::memory_order_release);
 }
 
 void* alloc(size_t bytes) {
@@ -138,7 +180,7 @@ std::shared_ptr<void> to_device(void* device, const void* host, size_t bytes) {
   // From pageable memory the call returns once the source is staged; this
   // thread's later work is ordered after the copy, other streams wait for the event.
   if (gpu::deferring()) gpu::note_pending();
-  return record_event(s);
+  return record_event();
 }
 
 // ---- in-flight tasks of a worker: what stays alive until their event ----------
@@ -159,7 +201,7 @@ void release_entry(InFlight& f) {
 void poll_in_flight() {
   const CudaApi& a = *cuda_api();
   while (!t_in_flight.empty() &&
-         a.cuEventQuery(static_cast<CUevent>(t_in_flight.front().event.get())) == CUDA_SUCCESS) {
+         a.cuEventQuery(static_cast<ReadyEvent*>(t_in_flight.front().event.get())->event) == CUDA_SUCCESS) {
     InFlight f = std::move(t_in_flight.front());
     t_in_flight.pop_front();
     release_entry(f);
@@ -169,7 +211,7 @@ void poll_in_flight() {
 std::shared_ptr<void> retire(std::vector<array> keep) {
   make_current(kDevice);
   poll_in_flight();
-  auto ev = record_event(current_stream());
+  auto ev = record_event();
   t_in_flight.push_back({ev, std::move(keep), std::move(t_deferred_frees)});
   t_deferred_frees.clear();
   return ev;
@@ -179,6 +221,7 @@ void drain() {
   if (t_in_flight.empty() && t_deferred_frees.empty()) return; // CPU workers end here
   make_current(kDevice);
   synchronize_stream(current_stream());
+  note_stream_synced();
   while (!t_in_flight.empty()) {
     InFlight f = std::move(t_in_flight.front());
     t_in_flight.pop_front();
@@ -191,6 +234,7 @@ void drain() {
 void sync_current_stream() {
   make_current(kDevice);
   synchronize_stream(current_stream());
+  note_stream_synced();
   for (void* p : t_deferred_frees) device_free(p);
   t_deferred_frees.clear();
 }

@@ -74,6 +74,27 @@ describe.each(KERNEL_DEVICES.map((d) => [d.toString(), d] as const))('kernel cal
     expect(c(4)).toEqual([4, 8, 12, 16]);
   });
 
+  it('outputs fed to the next call carry their dtype and rank (chains)', () => {
+    const k3 = mx.fast.cudaKernel({
+      name: 'plan_chain',
+      inputNames: ['a'],
+      outputNames: ['out'],
+      source: 'int i = threadIdx.x; out[i] = a[i] * 2;',
+    });
+    const step = (x: mx.MxArray, dtype: mx.Dtype, shape: number[]) =>
+      k3({ inputs: [x], grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [shape], outputDtypes: [dtype], stream: device })[0];
+    const x0 = mx.array([1, 2, 3, 4], mx.float32);
+    const x1 = step(x0, mx.float32, [4]);
+    const x2 = step(x1, mx.float32, [4]); // repeats the first call: planned
+    const x3 = step(x2, mx.int32, [2, 2]); // f32 in, int32 [2, 2] out
+    const x4 = step(x3, mx.int32, [2, 2]); // its input is int32 of rank 2: a new instantiation
+    const x5 = step(x4, mx.int32, [2, 2]); // planned
+    expect(values(x2)).toEqual([4, 8, 12, 16]);
+    expect(x3.dtype).toBe(mx.int32);
+    expect(x3.shape).toEqual([2, 2]);
+    expect(values(x5)).toEqual([32, 64, 96, 128]);
+  });
+
   it('a changed output dtype after a repeat gives that dtype', () => {
     call();
     const r = kernel({ ...base, outputDtypes: [mx.float16] })[0];

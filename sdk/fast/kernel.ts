@@ -338,6 +338,8 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
     readonly call: KernelCall;
     /** The native call plan's slot (one per instantiation, replaced when the options change). */
     plan?: number;
+    /** kernelMeta of each output under the current plan (known without asking native code). */
+    outMetas?: number[];
   }
   const units = new Map<string, Unit>();
   const signature = (inputs: readonly MxArray[], call: KernelCallOptions): string => {
@@ -461,22 +463,32 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
   // JS scalar inputs go as kept 0-d arrays (sdk/ops/convert.ts), made once per value.
   const handleOf = (x: MxArray | number | boolean): NativeArray =>
     x instanceof MxArray ? x._native : scalarOperand(x, scalarDtype(x));
-  const run = (plan: number, inputs: readonly (MxArray | number | boolean)[], stream: StreamOrDevice): MxArray[] => {
+  const run = (entry: Unit, inputs: readonly (MxArray | number | boolean)[], stream: StreamOrDevice): MxArray[] => {
+    const plan = entry.plan!;
+    const metas = entry.outMetas!;
     const s = toNativeStream(stream);
     const n = inputs.length;
     const hs =
       n === 1 ? native.customKernelRun(plan, s, handleOf(inputs[0]))
       : n === 2 ? native.customKernelRun(plan, s, handleOf(inputs[0]), handleOf(inputs[1]))
       : native.customKernelRun(plan, s, ...inputs.map(handleOf));
-    if (typeof hs === 'number') return [new MxArray(hs)];
+    // Outputs feed later calls (chains): their signature is known already.
+    if (typeof hs === 'number') {
+      const out = new MxArray(hs);
+      out._meta = metas[0];
+      return [out];
+    }
     const outs: MxArray[] = new Array(hs.length);
-    for (let i = 0; i < hs.length; i++) outs[i] = new MxArray(hs[i]);
+    for (let i = 0; i < hs.length; i++) {
+      outs[i] = new MxArray(hs[i]);
+      outs[i]._meta = metas[i];
+    }
     return outs;
   };
 
   const kernel = ((call: KernelCallOptions): MxArray[] => {
     if (last !== undefined && repeatsLast(call, last)) {
-      return run(last.entry.plan!, call.inputs, call.stream);
+      return run(last.entry, call.inputs, call.stream);
     }
     const { inputs, kcall } = prepare(call);
     const grid = checkDim3(op, 'grid', call.grid);
@@ -503,6 +515,7 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
     const launch = [...grid, ...threadgroup, call.initValue ?? NaN];
     const dtypeVals = call.outputDtypes.map((d) => d.val);
     entry.plan = native.customKernelPlan(call.outputShapes as number[][], dtypeVals, entry.id, launch, entry.plan ?? -1);
+    entry.outMetas = call.outputShapes.map((sh, i) => dtypeVals[i] + 64 * sh.length);
     last = {
       entry,
       inputs: call.inputs.map((x, i) => (x instanceof MxArray ? { meta: kernelMeta(inputs[i]) } : x)),
@@ -515,7 +528,7 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
     };
     // Arrays made from JS scalars served the signature; the call takes kept ones.
     for (let i = 0; i < inputs.length; i++) if (inputs[i] !== call.inputs[i]) inputs[i].dispose();
-    return run(entry.plan, call.inputs, call.stream);
+    return run(entry, call.inputs, call.stream);
   }) as CustomKernel;
   kernel.generate = gpuText;
   kernel.generateCpu = cpuUnit;

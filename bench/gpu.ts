@@ -134,10 +134,14 @@ if (want('tiny')) {
     return r3(median(per));
   };
   const callEval = perIter(() => { const o = call(); mx.eval(o); o.dispose(); });
-  // The same with the older way of waiting (cuStreamQuery polls), for comparison.
-  const before = mx.cuda.setSyncMode('query');
-  const callEvalQuerySync = perIter(() => { const o = call(); mx.eval(o); o.dispose(); });
-  mx.cuda.setSyncMode(before);
+  // The same with each way of waiting (mx.cuda.SyncMode), for comparison.
+  const bySyncMode: Record<string, number> = {};
+  const mode0 = mx.cuda.syncMode();
+  for (const m of ['auto', 'hostFlag', 'query'] as const) {
+    mx.cuda.setSyncMode(m);
+    bySyncMode[m] = perIter(() => { const o = call(); mx.eval(o); o.dispose(); });
+  }
+  mx.cuda.setSyncMode(mode0);
   const callOnly = perIter(() => { call().dispose(); });
   // 100 dependent calls, one eval: the launch cost without a wait per call.
   const chained = perIter(() => {
@@ -153,7 +157,7 @@ if (want('tiny')) {
   results.tiny_kernel = {
     call_and_eval_us: callEval,
     sync_mode: mx.cuda.syncMode(),
-    call_and_eval_query_sync_us: callEvalQuerySync,
+    call_and_eval_us_by_sync_mode: bySyncMode,
     driver_floor: floor,
     mlx_ts_above_driver_floor_us: r3(callEval - floor.launchSyncUs),
     call_only_graph_build_us: callOnly,

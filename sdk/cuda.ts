@@ -126,13 +126,15 @@ export function launchFloor(iterations = 2000): LaunchFloor {
 }
 
 /**
- * How `mx.eval` (and every wait for a GPU stream) waits for the device:
- * `'hostFlag'` (the default) has the GPU write a counter into pinned host
- * memory after the stream's work and reads it, with no driver call per poll
- * (it falls back to `'query'` where the driver lacks stream memory operations
- * and after 2 ms); `'query'` polls `cuStreamQuery` for 50 µs, then blocks.
+ * How `mx.eval` (and every wait for a GPU stream) waits for the device.
+ * `'auto'` (the default): `cuStreamQuery` polls for 20 µs (small work is done
+ * by then), then `'hostFlag'`. `'hostFlag'`: the GPU writes a counter into
+ * pinned host memory after the stream's work and the host reads it, with no
+ * driver call per poll, for up to 2 ms (then `'query'`; also where the driver
+ * lacks stream memory operations). `'query'`: `cuStreamQuery` polls for 50 µs,
+ * then a blocking sync.
  */
-export type SyncMode = 'hostFlag' | 'query';
+export type SyncMode = 'auto' | 'hostFlag' | 'query';
 
 /** The current way GPU waits are made (see SyncMode). */
 export function syncMode(): SyncMode {
@@ -141,8 +143,8 @@ export function syncMode(): SyncMode {
 
 /** Sets how GPU waits are made; returns the previous mode. */
 export function setSyncMode(mode: SyncMode): SyncMode {
-  if (mode !== 'hostFlag' && mode !== 'query') {
-    throw new Error(`[cuda.setSyncMode] Expected 'hostFlag' or 'query', got ${JSON.stringify(mode)}.`);
+  if (mode !== 'auto' && mode !== 'hostFlag' && mode !== 'query') {
+    throw new Error(`[cuda.setSyncMode] Expected 'auto', 'hostFlag' or 'query', got ${JSON.stringify(mode)}.`);
   }
   return native.cudaSyncMode(mode);
 }

@@ -177,15 +177,17 @@ void init_cuda(Napi::Env env, Napi::Object exports) {
     return out;
   });
 
-  // cudaSyncMode(mode?) -> the mode before: 'hostFlag' or 'query' (see cu::SyncMode).
+  // cudaSyncMode(mode?) -> the mode before: 'auto', 'hostFlag' or 'query' (see cu::SyncMode).
   def(env, exports, "cudaSyncMode", [](const Napi::CallbackInfo& info) -> Napi::Value {
-    auto before = cu::sync_mode() == cu::SyncMode::HostFlag ? "hostFlag" : "query";
+    static const char* names[] = {"auto", "hostFlag", "query"};
+    const char* before = names[static_cast<int>(cu::sync_mode())];
     if (info.Length() > 0 && info[0].IsString()) {
       std::string m = info[0].As<Napi::String>().Utf8Value();
-      if (m != "hostFlag" && m != "query") {
-        throw std::invalid_argument("[cuda.setSyncMode] Expected 'hostFlag' or 'query', got '" + m + "'.");
+      int k = m == "auto" ? 0 : m == "hostFlag" ? 1 : m == "query" ? 2 : -1;
+      if (k < 0) {
+        throw std::invalid_argument("[cuda.setSyncMode] Expected 'auto', 'hostFlag' or 'query', got '" + m + "'.");
       }
-      cu::set_sync_mode(m == "hostFlag" ? cu::SyncMode::HostFlag : cu::SyncMode::Query);
+      cu::set_sync_mode(static_cast<cu::SyncMode>(k));
     }
     return Napi::String::New(info.Env(), before);
   });

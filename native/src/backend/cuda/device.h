@@ -50,10 +50,11 @@ void context_synchronize();
  *  blocks. */
 void synchronize_stream(CUstream s);
 
-/** How synchronize_stream waits: a counter the GPU writes into pinned host
- *  memory after the stream's work (read by the host, no driver call per poll;
- *  falls back to queries where unsupported), or cuStreamQuery polls. */
-enum class SyncMode { HostFlag, Query };
+/** How synchronize_stream waits. HostFlag: the GPU writes a counter into
+ *  pinned host memory after the stream's work and the host reads it (no driver
+ *  call per poll; 2 ms, then Query). Query: cuStreamQuery polls for 50 µs, then
+ *  a blocking sync. Auto (the default): Query for 20 µs, then HostFlag. */
+enum class SyncMode { Auto, HostFlag, Query };
 void set_sync_mode(SyncMode m);
 SyncMode sync_mode();
 

@@ -74,6 +74,26 @@ describe.each(KERNEL_DEVICES.map((d) => [d.toString(), d] as const))('kernel cal
     expect(c(4)).toEqual([4, 8, 12, 16]);
   });
 
+  it('several new JS scalars of one dtype in one call, past the kept-handle bound', () => {
+    const k4 = mx.fast.cudaKernel({
+      name: 'plan_two_scalars',
+      inputNames: ['a', 'b', 'c'],
+      outputNames: ['out'],
+      source: 'int i = threadIdx.x; out[i] = a[i] * b[0] + c[0];',
+    });
+    // Two rounds, one more value kept between them: each parity of the kept count meets the bound.
+    for (const round of [0, 1]) {
+      if (round === 1) mx.add(a, 0.125).dispose();
+      const outs: mx.MxArray[] = [];
+      for (let i = 0; i < 300; i++) {
+        const b = 1000 * round + i + 0.5;
+        outs.push(k4({ inputs: [a, b, b + 0.25], grid: [1, 1, 1], threadgroup: [1, 1, 1], outputShapes: [[1]], outputDtypes: [mx.float32], stream: device })[0]);
+      }
+      mx.eval(...outs);
+      outs.forEach((o, i) => expect(o.item()).toBe(2 * (1000 * round + i) + 1.25)); // a[0] = 1
+    }
+  });
+
   it('outputs fed to the next call carry their dtype and rank (chains)', () => {
     const k3 = mx.fast.cudaKernel({
       name: 'plan_chain',

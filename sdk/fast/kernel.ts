@@ -200,12 +200,6 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'object' : `${typeof v} ${String(v)}`;
 }
 
-function sameNumbers(a: unknown, b: readonly number[]): boolean {
-  if (!Array.isArray(a) || a.length !== b.length) return false;
-  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 function sameItems(a: unknown, b: readonly unknown[]): boolean {
   if (!Array.isArray(a) || a.length !== b.length) return false;
   for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
@@ -214,7 +208,7 @@ function sameItems(a: unknown, b: readonly unknown[]): boolean {
 
 function sameShapes(a: unknown, b: readonly (readonly number[])[]): boolean {
   if (!Array.isArray(a) || a.length !== b.length) return false;
-  for (let i = 0; i < b.length; i++) if (!sameNumbers(a[i], b[i])) return false;
+  for (let i = 0; i < b.length; i++) if (!sameItems(a[i], b[i])) return false;
   return true;
 }
 
@@ -455,7 +449,7 @@ function makeKernel(dialect: Dialect, options: MetalKernelOptions & CudaKernelOp
       }
     }
     return (
-      call.initValue === l.initValue && sameNumbers(call.grid, l.grid) && sameNumbers(call.threadgroup, l.threadgroup) &&
+      call.initValue === l.initValue && sameItems(call.grid, l.grid) && sameItems(call.threadgroup, l.threadgroup) &&
       sameItems(call.outputDtypes, l.dtypes) && sameShapes(call.outputShapes, l.shapes) &&
       sameTemplate(call.template, l.template)
     );

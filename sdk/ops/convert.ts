@@ -15,8 +15,11 @@ export function scalar(value: number | boolean, dtype: Dtype): MxArray {
 }
 
 // JS scalars as op operands: the handle of each (dtype, value) is kept, at most
-// 256 per dtype, so `x + 1` makes and releases no array of its own.
+// 256 per dtype, so `x + 1` makes and releases no array of its own. Past that
+// the least recently used goes (a handle just returned is never the one to go,
+// so a call may take several).
 const pinnedScalars: Map<number | string, NativeArray>[] = [];
+const PINNED_PER_DTYPE = 256;
 
 /** @internal A kept handle of a 0-d array of `value` with `dtype` (the caller must not release it). */
 export function scalarOperand(value: number | boolean, dtype: Dtype): NativeArray {
@@ -25,14 +28,21 @@ export function scalarOperand(value: number | boolean, dtype: Dtype): NativeArra
   let byValue = pinnedScalars[dtype.val];
   if (byValue === undefined) byValue = pinnedScalars[dtype.val] = new Map();
   let h = byValue.get(key);
-  if (h === undefined) {
-    if (byValue.size >= 256) {
-      for (const old of byValue.values()) native.arrayRelease(old);
-      byValue.clear();
+  if (h !== undefined) {
+    // Recency matters only once evictions are near: keep the hot path a lookup.
+    if (byValue.size > PINNED_PER_DTYPE / 2) {
+      byValue.delete(key);
+      byValue.set(key, h);
     }
-    h = native.scalar(v, dtype.val);
-    byValue.set(key, h);
+    return h;
   }
+  if (byValue.size >= PINNED_PER_DTYPE) {
+    const [oldKey, oldHandle] = byValue.entries().next().value as [number | string, NativeArray];
+    byValue.delete(oldKey);
+    native.arrayRelease(oldHandle);
+  }
+  h = native.scalar(v, dtype.val);
+  byValue.set(key, h);
   return h;
 }
 

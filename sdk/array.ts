@@ -21,6 +21,9 @@ export type TypedArrayOf =
   | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array
   | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
 
+// Where native code writes an array's dimensions for the shape getter.
+const shapeScratch = new Int32Array(64);
+
 // Releases the handles of arrays the program dropped without dispose().
 const collected = new FinalizationRegistry<NativeArray>((handle) => native.arrayRelease(handle));
 
@@ -48,7 +51,11 @@ export class MxArray {
 
   /** The dimensions. */
   get shape(): number[] {
-    return native.arrayShape(this._native);
+    const n = native.arrayShapeInto(this._native, shapeScratch);
+    if (n < 0) return native.arrayShape(this._native);
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = shapeScratch[i];
+    return out;
   }
   get dtype(): Dtype {
     return dtypeFromVal(native.arrayDtype(this._native));

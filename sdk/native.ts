@@ -34,6 +34,7 @@ export type NativeStreamArg = number | undefined;
  */
 export interface NativeAddon {
   arrayShape(a: NativeArray): number[];
+  arrayShapeInto(a: NativeArray, scratch: Int32Array): number;
   arrayStrides(a: NativeArray): number[];
   arrayDtype(a: NativeArray): number;
   arraySize(a: NativeArray): number;

@@ -73,6 +73,16 @@ describe('array handles', () => {
     expect(Object.is(mx.add(z, 0).item(), 0)).toBe(true);
   });
 
+  it('shape reads through a scratch buffer, and past its 64 dimensions through a list', () => {
+    expect(mx.zeros([2, 3, 4]).shape).toEqual([2, 3, 4]);
+    expect(mx.array(5).shape).toEqual([]);
+    const dims = Array.from({ length: 70 }, (_, i) => (i === 69 ? 3 : 1));
+    expect(mx.zeros(dims).shape).toEqual(dims);
+    const s = x.shape;
+    s[0] = 99; // a copy: the array is not changed
+    expect(x.shape).toEqual([2, 3]);
+  });
+
   it('a disposed array is refused with its op named, and disposing twice is harmless', () => {
     const y = mx.multiply(x, 2);
     y.dispose();

@@ -1,5 +1,6 @@
 #include "binding.h"
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -125,6 +126,17 @@ void init_array_handles(Napi::Env env, Napi::Object exports) {
   def(env, exports, "arrayShape", [](const Napi::CallbackInfo& info) -> Napi::Value {
     auto& a = handle_arg(info, "shape");
     return int_array(info.Env(), std::vector<double>(a.shape().begin(), a.shape().end()));
+  });
+  // arrayShapeInto(handle, scratch: Int32Array) -> ndim, the dimensions written
+  // into scratch (-1 when it is too short): the SDK reads them into a JS array
+  // itself, cheaper than an element-by-element N-API array.
+  def(env, exports, "arrayShapeInto", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    auto& a = handle_arg(info, "shape");
+    if (!info[1].IsTypedArray()) type_error(info.Env(), "shape", "Expected an Int32Array scratch buffer.");
+    auto scratch = info[1].As<Napi::Int32Array>();
+    if (scratch.ElementLength() < a.ndim()) return Napi::Number::New(info.Env(), -1);
+    std::copy(a.shape().begin(), a.shape().end(), scratch.Data());
+    return Napi::Number::New(info.Env(), static_cast<double>(a.ndim()));
   });
   def(env, exports, "arrayStrides", [](const Napi::CallbackInfo& info) -> Napi::Value {
     auto& a = handle_arg(info, "strides");

@@ -61,6 +61,17 @@ function splitMs(fn: () => mx.MxArray | mx.MxArray[], repeats = 10): { build_ms:
 }
 const results: Record<string, unknown> = { device: mx.cuda.deviceInfo() };
 
+// Warm-up: about a second of device and host work before the first figure. On
+// an idle machine the first process measured 2-3% slower (GPU and CPU clocks
+// ramp up); torch, run later in a child process, would otherwise get a warm machine.
+{
+  const w = mx.zeros([1 << 26], mx.float32, mx.gpu);
+  mx.eval(w);
+  const t0 = Date.now();
+  while (Date.now() - t0 < 1000) mx.dispose(mx.tidy(() => { const o = mx.exp(w, mx.gpu); mx.eval(o); return o; }));
+  w.dispose();
+}
+
 // Device time of the kernels `fn` launches (median over repeats), from events.
 function kernelMs(fn: () => mx.MxArray | mx.MxArray[], repeats = 10): Record<string, number> {
   const per: Record<string, number[]> = {};

@@ -1,4 +1,4 @@
-// Host-side cost of a tiny GPU kernel call + eval (after bench/_probe_tiny.ts).
+// Host-side cost of a tiny GPU kernel call + eval (the bodies of bench/gpu.ts tiny_kernel).
 // Meant for the mock driver (tools/mock-cuda), where kernels do not run, but
 // works on a real GPU too. Run with: npx tsx --conditions=source probe_tiny.ts
 //   MLX_TS_ROOT=<checkout>  the mlx-ts checkout whose sdk/ (and build/) to use
